@@ -1,0 +1,4 @@
+// The whole conformance suite. Include after defining `namespace net = ...;`.
+#include "fixture.hpp"
+
+#include "tcp_echo.ipp"

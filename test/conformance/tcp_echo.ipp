@@ -1,0 +1,407 @@
+// TCP data path: echo with callbacks and coroutines, composed read/write/read_until, half-close,
+// accept variants and the synchronous calls.
+
+BOOST_AUTO_TEST_SUITE(tcp_echo)
+
+using namespace conformance;
+
+namespace {
+
+// Server side of the callback echo: echoes each '\n'-terminated line until EOF.
+class line_echo_session : public std::enable_shared_from_this<line_echo_session> {
+ public:
+  line_echo_session(tcp::socket s, int* finished) : socket_(std::move(s)), finished_(finished) {}
+  void start() { read_line(); }
+
+ private:
+  void read_line() {
+    net::async_read_until(socket_, net::dynamic_buffer(buf_), '\n',
+                          [self = shared_from_this()](error_code ec, std::size_t n) {
+                            if (ec) {
+                              CONF_CHECK_EC(ec, net::error::eof);
+                              BOOST_TEST(self->buf_.empty());  // the client only sends whole lines
+                              ++*self->finished_;
+                              return;
+                            }
+                            BOOST_TEST_REQUIRE(n <= self->buf_.size());
+                            BOOST_TEST(self->buf_[n - 1] == '\n');
+                            self->line_ = self->buf_.substr(0, n);
+                            self->buf_.erase(0, n);
+                            net::async_write(self->socket_, net::buffer(self->line_),
+                                             [self](error_code ec, std::size_t written) {
+                                               CONF_CHECK_OK(ec);
+                                               BOOST_TEST(written == self->line_.size());
+                                               self->read_line();
+                                             });
+                          });
+  }
+
+  tcp::socket socket_;
+  int* finished_;
+  std::string buf_, line_;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(echo_callbacks) {
+  net::io_context ioc;
+  watchdog wd(ioc);
+  tcp::acceptor acceptor = make_acceptor(ioc);
+  int sessions_finished = 0;
+
+  acceptor.async_accept([&](error_code ec, tcp::socket s) {
+    CONF_CHECK_OK(ec);
+    std::make_shared<line_echo_session>(std::move(s), &sessions_finished)->start();
+  });
+
+  // Several lines in one write (including an empty one) so the server must keep the bytes
+  // that async_read_until read past the first delimiter.
+  const std::string request = "hello\nworld, a somewhat longer line\n\nlast\n";
+  const std::vector<std::string> expected = {"hello\n", "world, a somewhat longer line\n", "\n",
+                                             "last\n"};
+  tcp::socket client(ioc);
+  std::string rx;
+  std::vector<std::string> lines;
+  bool client_saw_eof = false;
+
+  std::function<void()> read_reply = [&] {
+    net::async_read_until(client, net::dynamic_buffer(rx), '\n', [&](error_code ec, std::size_t n) {
+      if (lines.size() == expected.size()) {
+        // After our shutdown(send) the server finishes and closes: orderly EOF.
+        CONF_CHECK_EC(ec, net::error::eof);
+        BOOST_TEST(n == 0u);
+        client_saw_eof = true;
+        wd.disarm();
+        return;
+      }
+      CONF_CHECK_OK(ec);
+      if (ec) return;
+      lines.push_back(rx.substr(0, n));
+      rx.erase(0, n);
+      if (lines.size() == expected.size()) client.shutdown(tcp::socket::shutdown_send);
+      read_reply();
+    });
+  };
+
+  client.async_connect(acceptor.local_endpoint(), [&](error_code ec) {
+    CONF_CHECK_OK(ec);
+    net::async_write(client, net::buffer(request), [&](error_code ec, std::size_t n) {
+      CONF_CHECK_OK(ec);
+      BOOST_TEST(n == request.size());
+      read_reply();
+    });
+  });
+
+  ioc.run();  // returns by itself once every operation has completed
+  BOOST_TEST(!wd.fired());
+  BOOST_TEST(lines == expected, boost::test_tools::per_element());
+  BOOST_TEST(client_saw_eof);
+  BOOST_TEST(sessions_finished == 1);
+}
+
+namespace {
+
+net::awaitable<void> co_echo_server(tcp::acceptor& acceptor, int& served) {
+  tcp::socket s = co_await acceptor.async_accept(net::use_awaitable);
+  std::string buf;
+  for (;;) {
+    auto [ec, n] = co_await net::async_read_until(s, net::dynamic_buffer(buf), '\n',
+                                                  net::as_tuple(net::use_awaitable));
+    if (ec) {
+      CONF_CHECK_EC(ec, net::error::eof);
+      break;
+    }
+    const std::size_t written =
+        co_await net::async_write(s, net::buffer(buf.data(), n), net::use_awaitable);
+    BOOST_TEST(written == n);
+    buf.erase(0, n);
+  }
+  ++served;
+}
+
+net::awaitable<void> co_echo_client(tcp::endpoint ep, std::vector<std::string>& replies) {
+  tcp::socket s(co_await net::this_coro::executor);
+  co_await s.async_connect(ep, net::use_awaitable);
+  std::string buf;
+  for (int i = 0; i < 50; ++i) {
+    const std::string line = "line " + std::to_string(i) + std::string(i * 37, 'x') + "\n";
+    co_await net::async_write(s, net::buffer(line), net::use_awaitable);
+    const std::size_t n =
+        co_await net::async_read_until(s, net::dynamic_buffer(buf), '\n', net::use_awaitable);
+    replies.push_back(buf.substr(0, n));
+    buf.erase(0, n);
+  }
+  s.shutdown(tcp::socket::shutdown_send);
+  // The server closes after seeing our EOF; with use_awaitable an error is an exception.
+  try {
+    std::array<char, 16> tmp;
+    co_await s.async_read_some(net::buffer(tmp), net::use_awaitable);
+    BOOST_ERROR("expected EOF after the server closed");
+  } catch (const boost::system::system_error& e) {
+    CONF_CHECK_EC(e.code(), net::error::eof);
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(echo_coroutines) {
+  net::io_context ioc;
+  watchdog wd(ioc);
+  tcp::acceptor acceptor = make_acceptor(ioc);
+  int served = 0;
+  bool server_done = false, client_done = false;
+  std::vector<std::string> replies;
+
+  net::co_spawn(ioc, co_echo_server(acceptor, served), report_exception{&server_done});
+  net::co_spawn(ioc, co_echo_client(acceptor.local_endpoint(), replies), [&](std::exception_ptr e) {
+    report_exception{&client_done}(e);
+    wd.disarm();
+  });
+  ioc.run();
+
+  BOOST_TEST(server_done);
+  BOOST_TEST(client_done);
+  BOOST_TEST(served == 1);
+  BOOST_TEST_REQUIRE(replies.size() == 50u);
+  for (int i = 0; i < 50; ++i)
+    BOOST_TEST(replies[i] == "line " + std::to_string(i) + std::string(i * 37, 'x') + "\n");
+}
+
+BOOST_AUTO_TEST_CASE(gather_write_and_exact_read) {
+  net::io_context ioc;
+  tcp_pair p = make_tcp_pair(ioc);
+
+  const std::string a = "first-", b(100000, 'b'), c = "-last";
+  std::array<net::const_buffer, 3> parts = {net::buffer(a), net::buffer(b), net::buffer(c)};
+  std::string rx(a.size() + b.size() + c.size(), '\0');
+  std::size_t written = 0, read = 0;
+  bool wrote = false, got = false;
+
+  net::async_write(p.client, parts, [&](error_code ec, std::size_t n) {
+    CONF_CHECK_OK(ec);
+    written = n;
+    wrote = true;
+  });
+  // async_read with a fixed-size buffer completes only when the buffer is full.
+  net::async_read(p.server, net::buffer(rx), [&](error_code ec, std::size_t n) {
+    CONF_CHECK_OK(ec);
+    read = n;
+    got = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return wrote && got; }));
+  BOOST_TEST(written == rx.size());
+  BOOST_TEST(read == rx.size());
+  BOOST_TEST((rx == a + b + c));
+
+  // A short stream: async_read reports EOF together with the bytes it did get.
+  std::array<char, 100> big{};
+  std::size_t short_n = 999;
+  error_code short_ec;
+  bool short_done = false;
+  net::write(p.client, net::buffer("0123456789", 10));
+  p.client.shutdown(tcp::socket::shutdown_send);
+  net::async_read(p.server, net::buffer(big), [&](error_code ec, std::size_t n) {
+    short_ec = ec;
+    short_n = n;
+    short_done = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return short_done; }));
+  CONF_CHECK_EC(short_ec, net::error::eof);
+  BOOST_TEST(short_n == 10u);
+  BOOST_TEST(std::string(big.data(), 10) == "0123456789");
+}
+
+BOOST_AUTO_TEST_CASE(read_until_keeps_extra_bytes_and_partial_tail) {
+  net::io_context ioc;
+  tcp_pair p = make_tcp_pair(ioc);
+  net::write(p.server, net::buffer(std::string("alpha\r\nbeta\r\ngamma")));
+  p.server.shutdown(tcp::socket::shutdown_send);
+
+  std::string buf;
+  std::vector<std::pair<error_code, std::size_t>> results;
+  std::vector<std::string> lines;
+  std::function<void()> next = [&] {
+    net::async_read_until(p.client, net::dynamic_buffer(buf), "\r\n",
+                          [&](error_code ec, std::size_t n) {
+                            results.emplace_back(ec, n);
+                            if (ec) return;
+                            lines.push_back(buf.substr(0, n));
+                            buf.erase(0, n);
+                            next();
+                          });
+  };
+  next();
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return !results.empty() && results.back().first; }));
+  BOOST_TEST_REQUIRE(results.size() == 3u);
+  BOOST_TEST(results[0].second == 7u);
+  BOOST_TEST(results[1].second == 6u);
+  BOOST_TEST(lines == (std::vector<std::string>{"alpha\r\n", "beta\r\n"}),
+             boost::test_tools::per_element());
+  // At EOF the undelimited tail stays in the dynamic buffer and n is 0.
+  CONF_CHECK_EC(results[2].first, net::error::eof);
+  BOOST_TEST(results[2].second == 0u);
+  BOOST_TEST(buf == "gamma");
+}
+
+BOOST_AUTO_TEST_CASE(read_until_max_size_gives_not_found) {
+  net::io_context ioc;
+  tcp_pair p = make_tcp_pair(ioc);
+  net::write(p.server, net::buffer(std::string("0123456789abcdef\n")));
+
+  std::string buf;
+  error_code result;
+  bool done = false;
+  // The dynamic buffer may not grow past 8 bytes and the delimiter is further away.
+  net::async_read_until(p.client, net::dynamic_buffer(buf, 8), '\n',
+                        [&](error_code ec, std::size_t n) {
+                          result = ec;
+                          BOOST_TEST(n == 0u);
+                          done = true;
+                        });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done; }));
+  CONF_CHECK_EC(result, net::error::not_found);
+  BOOST_TEST(buf.size() <= 8u);
+}
+
+BOOST_AUTO_TEST_CASE(half_close_then_reply) {
+  net::io_context ioc;
+  tcp_pair p = make_tcp_pair(ioc);
+  const std::string request(300000, 'q');  // bigger than one read so EOF follows real data
+  std::string server_rx, client_rx;
+  bool server_done = false, client_done = false;
+
+  net::async_write(p.client, net::buffer(request), [&](error_code ec, std::size_t n) {
+    CONF_CHECK_OK(ec);
+    BOOST_TEST(n == request.size());
+    p.client.shutdown(tcp::socket::shutdown_send);
+    // Our send side is shut: writing now fails immediately with broken_pipe (EPIPE),
+    // and must not raise SIGPIPE.
+    error_code wec;
+    const std::size_t wn = p.client.write_some(net::buffer("x", 1), wec);
+    CONF_CHECK_EC(wec, net::error::broken_pipe);
+    BOOST_TEST(wn == 0u);
+    // ...but the receive side still works: read the reply to EOF.
+    net::async_read(p.client, net::dynamic_buffer(client_rx), [&](error_code ec, std::size_t n) {
+      CONF_CHECK_EC(ec, net::error::eof);
+      BOOST_TEST(n == client_rx.size());
+      client_done = true;
+    });
+  });
+
+  // async_read into a dynamic buffer with no completion condition reads until EOF.
+  net::async_read(p.server, net::dynamic_buffer(server_rx), [&](error_code ec, std::size_t n) {
+    CONF_CHECK_EC(ec, net::error::eof);
+    BOOST_TEST(n == request.size());
+    BOOST_TEST((server_rx == request));
+    const auto reply = std::make_shared<std::string>("reply after half-close");
+    net::async_write(p.server, net::buffer(*reply), [&, reply](error_code ec, std::size_t) {
+      CONF_CHECK_OK(ec);
+      p.server.close();
+      server_done = true;
+    });
+  });
+
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return server_done && client_done; }));
+  BOOST_TEST(client_rx == "reply after half-close");
+}
+
+BOOST_AUTO_TEST_CASE(accept_variants) {
+  net::io_context ioc;
+  tcp::acceptor acceptor = make_acceptor(ioc);
+  const tcp::endpoint ep = acceptor.local_endpoint();
+  BOOST_TEST(ep.address() == net::ip::make_address("127.0.0.1"));
+  BOOST_TEST(ep.port() != 0);
+
+  // 1. Handler receives the new socket; the handler itself is move-only.
+  tcp::socket c1(ioc);
+  std::optional<tcp::socket> s1;
+  auto token = std::make_unique<int>(41);
+  acceptor.async_accept([&, token = std::move(token)](error_code ec, tcp::socket s) mutable {
+    CONF_CHECK_OK(ec);
+    BOOST_TEST(*token == 41);
+    s1.emplace(std::move(s));
+  });
+  c1.async_connect(ep, [](error_code ec) { CONF_CHECK_OK(ec); });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return s1.has_value(); }));
+  BOOST_TEST(s1->is_open());
+  BOOST_TEST(s1->remote_endpoint() == c1.local_endpoint());
+
+  // 2. Accept into an existing socket, also reporting the peer endpoint.
+  tcp::socket c2(ioc), s2(ioc);
+  tcp::endpoint peer;
+  bool accepted2 = false;
+  acceptor.async_accept(s2, peer, [&](error_code ec) {
+    CONF_CHECK_OK(ec);
+    accepted2 = true;
+  });
+  c2.async_connect(ep, [](error_code ec) { CONF_CHECK_OK(ec); });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return accepted2; }));
+  BOOST_TEST(s2.is_open());
+  BOOST_TEST(peer == c2.local_endpoint());
+  BOOST_TEST(s2.local_endpoint() == ep);
+
+  // 3. Accepting into a socket that is already open is refused with already_open.
+  error_code ec3;
+  bool done3 = false;
+  acceptor.async_accept(s2, [&](error_code ec) {
+    ec3 = ec;
+    done3 = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done3; }));
+  CONF_CHECK_EC(ec3, net::error::already_open);
+
+  // 4. Coroutine form returns the socket.
+  tcp::socket c4(ioc);
+  std::optional<tcp::socket> s4;
+  net::co_spawn(
+      ioc,
+      [&]() -> net::awaitable<void> {
+        s4.emplace(co_await acceptor.async_accept(net::use_awaitable));
+      },
+      report_exception{});
+  c4.async_connect(ep, [](error_code ec) { CONF_CHECK_OK(ec); });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return s4.has_value(); }));
+  BOOST_TEST(s4->remote_endpoint() == c4.local_endpoint());
+}
+
+BOOST_AUTO_TEST_CASE(synchronous_calls) {
+  // Blocking calls work single-threaded because the kernel completes the TCP handshake into
+  // the listen backlog before accept() is called.
+  net::io_context ioc;
+  tcp::acceptor acceptor(ioc);
+  acceptor.open(tcp::v4());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+  acceptor.bind(loopback(0));
+  acceptor.listen();
+
+  tcp::socket client(ioc);
+  client.connect(acceptor.local_endpoint());
+  tcp::socket server = acceptor.accept();
+  BOOST_TEST(server.remote_endpoint() == client.local_endpoint());
+
+  BOOST_TEST(client.write_some(net::buffer("ping", 4)) == 4u);
+  std::array<char, 16> buf{};
+  std::size_t got = 0;
+  while (got < 4)
+    got += server.read_some(net::buffer(buf.data() + got, 4 - got));
+  BOOST_TEST(std::string(buf.data(), 4) == "ping");
+
+  BOOST_TEST(net::write(server, net::buffer("pong!", 5)) == 5u);
+  BOOST_TEST(net::read(client, net::buffer(buf.data(), 5)) == 5u);
+  BOOST_TEST(std::string(buf.data(), 5) == "pong!");
+
+  std::string line;
+  net::write(server, net::buffer(std::string("sync line\nrest")));
+  const std::size_t n = net::read_until(client, net::dynamic_buffer(line), '\n');
+  BOOST_TEST(line.substr(0, n) == "sync line\n");
+
+  server.close();
+  error_code ec;
+  std::size_t tail = 0;
+  for (int i = 0; i < 10 && !ec; ++i)
+    tail += client.read_some(net::buffer(buf), ec);
+  CONF_CHECK_EC(ec, net::error::eof);
+  BOOST_TEST(line.size() - n + tail == 4u);  // "rest"
+}
+
+BOOST_AUTO_TEST_SUITE_END()
