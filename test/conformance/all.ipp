@@ -1,4 +1,6 @@
 // The whole conformance suite. Include after defining `namespace net = ...;`.
 #include "fixture.hpp"
 
+#include "tcp_bulk.ipp"
 #include "tcp_echo.ipp"
+#include "tcp_errors.ipp"
