@@ -1,0 +1,272 @@
+#include <asio_directsockets/detail/scheduler.hpp>
+
+#include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <cerrno>
+#if defined(__linux__)
+#include <sys/eventfd.h>
+#endif
+
+namespace asio_directsockets::detail::backend {
+
+namespace {
+
+void throw_errno(const char* what) {
+  throw boost::system::system_error(
+      boost::system::error_code(errno, boost::asio::error::get_system_category()), what);
+}
+
+void set_nonblocking_cloexec(int fd) {
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
+  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+constexpr short poll_events[poll_reactor::max_ops] = {POLLIN, POLLOUT, POLLPRI};
+
+}  // namespace
+
+poll_reactor::poll_reactor(scheduler& owner) : owner_(owner) {
+#if defined(__linux__)
+  wakeup_read_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wakeup_read_fd_ < 0) throw_errno("eventfd");
+  wakeup_write_fd_ = wakeup_read_fd_;
+#else
+  int fds[2];
+  if (::pipe(fds) != 0) throw_errno("pipe");
+  set_nonblocking_cloexec(fds[0]);
+  set_nonblocking_cloexec(fds[1]);
+  wakeup_read_fd_ = fds[0];
+  wakeup_write_fd_ = fds[1];
+#endif
+  (void)&set_nonblocking_cloexec;
+}
+
+poll_reactor::~poll_reactor() {
+  for (descriptor_state* list : {registered_, free_states_}) {
+    while (list) {
+      descriptor_state* next = list->next_;
+      delete list;
+      list = next;
+    }
+  }
+  if (wakeup_write_fd_ != wakeup_read_fd_) ::close(wakeup_write_fd_);
+  ::close(wakeup_read_fd_);
+}
+
+std::mutex& poll_reactor::owner_mutex() {
+  return owner_.mutex();
+}
+void poll_reactor::owner_work_started() {
+  owner_.work_started();
+}
+void poll_reactor::owner_post_deferred(op_queue& ops) {
+  owner_.post_deferred_completions(ops);
+}
+
+poll_reactor::descriptor_state* poll_reactor::register_descriptor(int fd) {
+  std::lock_guard<std::mutex> lock(owner_.mutex());
+  descriptor_state* state = free_states_;
+  if (state)
+    free_states_ = state->next_;
+  else
+    state = new descriptor_state;
+  state->fd_ = fd;
+  state->prev_ = nullptr;
+  state->next_ = registered_;
+  if (registered_) registered_->prev_ = state;
+  registered_ = state;
+  return state;
+}
+
+void poll_reactor::deregister_descriptor(descriptor_state*& state) {
+  if (!state) return;
+  op_queue ops;
+  {
+    std::lock_guard<std::mutex> lock(owner_.mutex());
+    for (auto& q : state->ops_) {
+      while (operation* op = q.pop()) {
+        op->ec_ = boost::asio::error::operation_aborted;
+        ops.push(op);
+      }
+    }
+    (state->prev_ ? state->prev_->next_ : registered_) = state->next_;
+    if (state->next_) state->next_->prev_ = state->prev_;
+    // A poll in progress may still report this descriptor; forget it there.
+    for (auto& s : polled_states_)
+      if (s == state) s = nullptr;
+    // Pooled, never freed before the reactor: a late per-op cancellation may
+    // still name this state, and must find nothing rather than freed memory.
+    state->fd_ = -1;
+    state->prev_ = nullptr;
+    state->next_ = free_states_;
+    free_states_ = state;
+  }
+  state = nullptr;
+  owner_.post_deferred_completions(ops);
+}
+
+void poll_reactor::start_op(int op_type, descriptor_state* state, reactor_op* op,
+                            bool allow_speculative) {
+  owner_.work_started();
+  std::unique_lock<std::mutex> lock(owner_.mutex());
+  if (allow_speculative && state->ops_[op_type].empty()) {
+    if (op->perform() == reactor_op::done) {
+      lock.unlock();
+      owner_.post_deferred_completion(op);
+      return;
+    }
+  }
+  state->ops_[op_type].push(op);
+  wake_if_waiting();
+}
+
+void poll_reactor::post_immediate_completion(operation* op) {
+  owner_.post_immediate_completion(op);
+}
+
+void poll_reactor::cancel_ops(descriptor_state* state) {
+  if (!state) return;
+  op_queue ops;
+  {
+    std::lock_guard<std::mutex> lock(owner_.mutex());
+    for (auto& q : state->ops_) {
+      while (operation* op = q.pop()) {
+        op->ec_ = boost::asio::error::operation_aborted;
+        ops.push(op);
+      }
+    }
+  }
+  owner_.post_deferred_completions(ops);
+}
+
+void poll_reactor::cancel_by_key(descriptor_state* state, int op_type, void* key) {
+  operation* op;
+  {
+    std::lock_guard<std::mutex> lock(owner_.mutex());
+    op = state->ops_[op_type].remove_by_key(key);
+  }
+  if (!op) return;
+  op->ec_ = boost::asio::error::operation_aborted;
+  owner_.post_deferred_completion(op);
+}
+
+void poll_reactor::cancel_timer_by_key(timer_queue_base& queue, void* key) {
+  op_queue ops;
+  {
+    std::lock_guard<std::mutex> lock(owner_.mutex());
+    queue.cancel_by_key(key, ops);
+  }
+  owner_.post_deferred_completions(ops);
+}
+
+void poll_reactor::add_timer_queue(timer_queue_base& queue) {
+  std::lock_guard<std::mutex> lock(owner_.mutex());
+  queue.next_ = timer_queues_;
+  timer_queues_ = &queue;
+}
+
+void poll_reactor::remove_timer_queue(timer_queue_base& queue) {
+  std::lock_guard<std::mutex> lock(owner_.mutex());
+  for (timer_queue_base** p = &timer_queues_; *p; p = &(*p)->next_) {
+    if (*p == &queue) {
+      *p = queue.next_;
+      queue.next_ = nullptr;
+      return;
+    }
+  }
+}
+
+long long poll_reactor::timer_wait_usec(long long limit_usec) const {
+  // Cap at five minutes so a clock change can never stall the loop forever.
+  long long usec = limit_usec < 0 ? 5LL * 60 * 1000 * 1000 : limit_usec;
+  for (timer_queue_base* q = timer_queues_; q; q = q->next_)
+    usec = q->wait_duration_usec(usec);
+  return usec;
+}
+
+void poll_reactor::finish_timers(op_queue& completed) {
+  for (timer_queue_base* q = timer_queues_; q; q = q->next_)
+    q->get_ready_timers(completed);
+}
+
+void poll_reactor::wake_if_waiting() {
+  if (owner_.waiting_in_reactor()) interrupt();
+}
+
+void poll_reactor::interrupt() {
+#if defined(__linux__)
+  const std::uint64_t one = 1;
+  [[maybe_unused]] auto r = ::write(wakeup_write_fd_, &one, sizeof one);
+#else
+  const char byte = 0;
+  [[maybe_unused]] auto r = ::write(wakeup_write_fd_, &byte, 1);
+#endif
+}
+
+void poll_reactor::drain_wakeup() {
+  char buf[64];
+  while (::read(wakeup_read_fd_, buf, sizeof buf) > 0) {
+  }
+}
+
+void poll_reactor::run_ops(descriptor_state* state, int op_type, op_queue& completed) {
+  op_queue& q = state->ops_[op_type];
+  while (reactor_op* op = static_cast<reactor_op*>(q.front())) {
+    if (op->perform() == reactor_op::not_done) break;
+    q.pop();
+    completed.push(op);
+  }
+}
+
+void poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_usec,
+                       op_queue& completed) {
+  pollfds_.clear();
+  polled_states_.clear();
+  pollfds_.push_back({wakeup_read_fd_, POLLIN, 0});
+  polled_states_.push_back(nullptr);
+  for (descriptor_state* s = registered_; s; s = s->next_) {
+    short events = 0;
+    for (int i = 0; i < max_ops; ++i)
+      if (!s->ops_[i].empty()) events |= poll_events[i];
+    if (!events) continue;
+    pollfds_.push_back({s->fd_, events, 0});
+    polled_states_.push_back(s);
+  }
+
+  long long usec = timer_wait_usec(timeout_usec);
+  int timeout_ms = static_cast<int>((usec + 999) / 1000);
+
+  lock.unlock();
+  int n = ::poll(pollfds_.data(), static_cast<nfds_t>(pollfds_.size()), timeout_ms);
+  lock.lock();
+
+  if (n > 0) {
+    if (pollfds_[0].revents) drain_wakeup();
+    for (std::size_t i = 1; i < pollfds_.size(); ++i) {
+      short revents = pollfds_[i].revents;
+      descriptor_state* s = polled_states_[i];
+      if (!revents || !s) continue;
+      // Errors and hang-ups wake every kind of op: each perform() then sees
+      // the real result (eof, reset, refused) from its own system call.
+      const short failure = POLLERR | POLLHUP | POLLNVAL;
+      if (revents & (POLLPRI | failure)) run_ops(s, except_op, completed);
+      if (revents & (POLLOUT | failure)) run_ops(s, write_op, completed);
+      if (revents & (POLLIN | failure)) run_ops(s, read_op, completed);
+    }
+  }
+  polled_states_.clear();
+  finish_timers(completed);
+}
+
+void poll_reactor::shutdown(op_queue& ops) {
+  for (descriptor_state* s = registered_; s; s = s->next_)
+    for (auto& q : s->ops_)
+      ops.push(q);
+  for (timer_queue_base* q = timer_queues_; q; q = q->next_)
+    q->get_all_timers(ops);
+}
+
+}  // namespace asio_directsockets::detail::backend

@@ -1,0 +1,197 @@
+#include <asio_directsockets/detail/scheduler.hpp>
+
+#include <stdexcept>
+
+namespace asio_directsockets::detail {
+
+namespace {
+// The run scopes active on this thread, innermost first (a handler may run
+// another context, so this is a stack, as in Asio's call_stack).
+struct scope_link {
+  const scheduler* sched;
+  const scope_link* outer;
+};
+thread_local const scope_link* current_scope = nullptr;
+}  // namespace
+
+// Marks this thread as the context's only runner for the scope of a run call.
+// Running one context from several threads at once is not supported (the
+// reactor has one waiter); it is detected and reported instead of racing.
+class scheduler::runner_scope {
+ public:
+  explicit runner_scope(scheduler& s) : s_(s), link_{&s, current_scope} {
+    const std::thread::id self = std::this_thread::get_id();
+    std::thread::id expected{};
+    if (!s_.runner_.compare_exchange_strong(expected, self)) {
+      if (expected != self)
+        throw std::logic_error(
+            "asio_directsockets::io_context: run()/poll() called from a second thread while "
+            "another thread is running it; one io_context is run by one thread at a time");
+      owner_ = false;  // nested run() inside a handler on the same thread
+    }
+    current_scope = &link_;
+  }
+  ~runner_scope() {
+    current_scope = link_.outer;
+    if (owner_) s_.runner_.store(std::thread::id{});
+  }
+
+ private:
+  scheduler& s_;
+  scope_link link_;
+  bool owner_ = true;
+};
+
+scheduler::scheduler() : reactor_(*this) {}
+
+scheduler::~scheduler() {
+  shutdown();
+}
+
+bool scheduler::running_in_this_thread() const noexcept {
+  for (const scope_link* l = current_scope; l; l = l->outer)
+    if (l->sched == this) return true;
+  return false;
+}
+
+void scheduler::work_finished() noexcept {
+  if (outstanding_work_.fetch_sub(1, std::memory_order_acq_rel) == 1) stop();
+}
+
+void scheduler::post_immediate_completion(operation* op) {
+  work_started();
+  post_deferred_completion(op);
+}
+
+void scheduler::post_deferred_completion(operation* op) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (shutdown_) {
+    lock.unlock();
+    op->destroy();
+    return;
+  }
+  ready_.push(op);
+  wake_runner(lock);
+}
+
+void scheduler::post_deferred_completions(op_queue& ops) {
+  if (ops.empty()) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (shutdown_) {
+    lock.unlock();
+    ops.destroy_all();
+    return;
+  }
+  ready_.push(ops);
+  wake_runner(lock);
+}
+
+void scheduler::wake_runner(std::unique_lock<std::mutex>&) {
+  if (waiting_in_reactor_) reactor_.interrupt();
+}
+
+void scheduler::stop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  stopped_ = true;
+  wake_runner(lock);
+}
+
+bool scheduler::stopped() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stopped_;
+}
+
+void scheduler::restart() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stopped_ = false;
+}
+
+std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long timeout_usec) {
+  bool waited = false;
+  while (!stopped_) {
+    if (operation* op = ready_.pop()) {
+      lock.unlock();
+      // The unit of work ends after the handler, even if it throws.
+      struct work_done {
+        scheduler* s;
+        ~work_done() { s->work_finished(); }
+      } done{this};
+      op->complete(this);
+      return 1;
+    }
+    if (outstanding_work_.load(std::memory_order_acquire) == 0) {
+      stopped_ = true;
+      return 0;
+    }
+    if (waited && timeout_usec >= 0) return 0;
+    op_queue completed;
+    waiting_in_reactor_ = true;
+    reactor_.run(lock, timeout_usec, completed);
+    waiting_in_reactor_ = false;
+    ready_.push(completed);
+    waited = true;
+  }
+  return 0;
+}
+
+std::size_t scheduler::run_many(long long timeout_usec, std::size_t limit,
+                                const std::chrono::steady_clock::time_point* deadline) {
+  runner_scope scope(*this);
+  std::size_t n = 0;
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (n < limit) {
+    long long budget = timeout_usec;
+    if (deadline) {
+      auto left = *deadline - std::chrono::steady_clock::now();
+      budget = std::chrono::duration_cast<std::chrono::microseconds>(left).count();
+      if (budget < 0) budget = 0;
+    }
+    if (!lock.owns_lock()) lock.lock();
+    std::size_t ran = do_run_one(lock, budget);
+    if (ran == 0) {
+      if (deadline && !stopped_ && std::chrono::steady_clock::now() < *deadline) continue;
+      break;
+    }
+    n += ran;
+  }
+  return n;
+}
+
+std::size_t scheduler::run() {
+  return run_many(-1, static_cast<std::size_t>(-1), nullptr);
+}
+std::size_t scheduler::run_one() {
+  return run_many(-1, 1, nullptr);
+}
+std::size_t scheduler::poll() {
+  return run_many(0, static_cast<std::size_t>(-1), nullptr);
+}
+std::size_t scheduler::poll_one() {
+  return run_many(0, 1, nullptr);
+}
+
+std::size_t scheduler::run_until(std::chrono::steady_clock::time_point deadline) {
+  return run_many(-1, static_cast<std::size_t>(-1), &deadline);
+}
+
+std::size_t scheduler::run_one_until(std::chrono::steady_clock::time_point deadline) {
+  return run_many(-1, 1, &deadline);
+}
+
+void scheduler::shutdown() {
+  // Handlers may own I/O objects whose destructors touch the reactor, so ops
+  // are collected under the lock and destroyed outside it, until none remain.
+  for (;;) {
+    op_queue ops;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      shutdown_ = true;
+      ops.push(ready_);
+      reactor_.shutdown(ops);
+    }
+    if (ops.empty()) break;
+    ops.destroy_all();
+  }
+}
+
+}  // namespace asio_directsockets::detail

@@ -1,0 +1,257 @@
+// A datagram socket (Asio's basic_datagram_socket): send_to/receive_from on
+// any socket, send/receive once connected. A datagram larger than the buffer
+// is truncated and reported as error::message_size, as on Linux with Asio.
+#pragma once
+
+#include <asio_directsockets/basic_socket.hpp>
+
+#include <boost/asio/buffer.hpp>
+
+namespace asio_directsockets {
+
+template <typename Protocol, typename Executor = boost::asio::any_io_executor>
+class basic_datagram_socket : public basic_socket<Protocol, Executor> {
+  using base = basic_socket<Protocol, Executor>;
+  using op_types = detail::backend::poll_reactor;
+
+ public:
+  using typename base::endpoint_type;
+  using typename base::executor_type;
+  using typename base::native_handle_type;
+  using typename base::protocol_type;
+  using message_flags = typename base::message_flags;
+  template <typename Executor1>
+  struct rebind_executor {
+    using other = basic_datagram_socket<Protocol, Executor1>;
+  };
+
+  using base::base;
+  basic_datagram_socket(basic_datagram_socket&&) noexcept = default;
+  basic_datagram_socket& operator=(basic_datagram_socket&&) noexcept = default;
+  template <typename Executor1,
+            std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
+  basic_datagram_socket(basic_datagram_socket<Protocol, Executor1>&& other)
+      : base(std::move(other)) {}
+
+  // --- synchronous ------------------------------------------------------
+  template <typename ConstBufferSequence>
+  std::size_t send(const ConstBufferSequence& buffers, message_flags flags = 0) {
+    boost::system::error_code ec;
+    std::size_t n = send(buffers, flags, ec);
+    detail::throw_error(ec, "send");
+    return n;
+  }
+  template <typename ConstBufferSequence>
+  std::size_t send(const ConstBufferSequence& buffers, message_flags flags,
+                   boost::system::error_code& ec) {
+    std::size_t n = 0;
+    this->impl_.sync_loop(detail::socket_ops::wait_kind::write, ec, [&] {
+      detail::backend::const_iov<ConstBufferSequence> b(buffers);
+      return detail::socket_ops::send(this->impl_.native_handle(), b.iov, b.count, flags, false, ec,
+                                      n);
+    });
+    return n;
+  }
+  template <typename ConstBufferSequence>
+  std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
+                      message_flags flags = 0) {
+    boost::system::error_code ec;
+    std::size_t n = send_to(buffers, destination, flags, ec);
+    detail::throw_error(ec, "send_to");
+    return n;
+  }
+  template <typename ConstBufferSequence>
+  std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
+                      message_flags flags, boost::system::error_code& ec) {
+    std::size_t n = 0;
+    this->impl_.sync_loop(detail::socket_ops::wait_kind::write, ec, [&] {
+      detail::backend::const_iov<ConstBufferSequence> b(buffers);
+      return detail::socket_ops::sendto(this->impl_.native_handle(), b.iov, b.count, flags,
+                                        destination.data(), destination.size(), ec, n);
+    });
+    return n;
+  }
+  template <typename MutableBufferSequence>
+  std::size_t receive(const MutableBufferSequence& buffers, message_flags flags = 0) {
+    boost::system::error_code ec;
+    std::size_t n = receive(buffers, flags, ec);
+    detail::throw_error(ec, "receive");
+    return n;
+  }
+  template <typename MutableBufferSequence>
+  std::size_t receive(const MutableBufferSequence& buffers, message_flags flags,
+                      boost::system::error_code& ec) {
+    std::size_t n = 0;
+    this->impl_.sync_loop(detail::socket_ops::wait_kind::read, ec, [&] {
+      detail::backend::mutable_iov<MutableBufferSequence> b(buffers);
+      return detail::socket_ops::recv(this->impl_.native_handle(), b.iov, b.count, flags, false,
+                                      false, ec, n);
+    });
+    return n;
+  }
+  template <typename MutableBufferSequence>
+  std::size_t receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
+                           message_flags flags = 0) {
+    boost::system::error_code ec;
+    std::size_t n = receive_from(buffers, sender, flags, ec);
+    detail::throw_error(ec, "receive_from");
+    return n;
+  }
+  template <typename MutableBufferSequence>
+  std::size_t receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
+                           message_flags flags, boost::system::error_code& ec) {
+    std::size_t n = 0;
+    this->impl_.sync_loop(detail::socket_ops::wait_kind::read, ec, [&] {
+      detail::backend::mutable_iov<MutableBufferSequence> b(buffers);
+      std::size_t len = sender.capacity();
+      if (!detail::socket_ops::recvfrom(this->impl_.native_handle(), b.iov, b.count, flags,
+                                        sender.data(), &len, ec, n))
+        return false;
+      if (!ec || ec == boost::asio::error::message_size) sender.resize(len);
+      return true;
+    });
+    return n;
+  }
+
+  // --- asynchronous -----------------------------------------------------
+  template <typename ConstBufferSequence,
+            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_send(const ConstBufferSequence& buffers,
+                  WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return async_send(buffers, 0, std::forward<WriteToken>(token));
+  }
+  template <typename ConstBufferSequence,
+            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_send(const ConstBufferSequence& buffers, message_flags flags,
+                  WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return boost::asio::async_initiate<WriteToken, void(boost::system::error_code, std::size_t)>(
+        initiate_async_send(this), token, buffers, flags);
+  }
+  template <typename ConstBufferSequence,
+            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_send_to(
+      const ConstBufferSequence& buffers, const endpoint_type& destination,
+      WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return async_send_to(buffers, destination, 0, std::forward<WriteToken>(token));
+  }
+  template <typename ConstBufferSequence,
+            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_send_to(
+      const ConstBufferSequence& buffers, const endpoint_type& destination, message_flags flags,
+      WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return boost::asio::async_initiate<WriteToken, void(boost::system::error_code, std::size_t)>(
+        initiate_async_send_to(this), token, buffers, destination, flags);
+  }
+  template <typename MutableBufferSequence,
+            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_receive(const MutableBufferSequence& buffers,
+                     ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return async_receive(buffers, 0, std::forward<ReadToken>(token));
+  }
+  template <typename MutableBufferSequence,
+            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_receive(const MutableBufferSequence& buffers, message_flags flags,
+                     ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return boost::asio::async_initiate<ReadToken, void(boost::system::error_code, std::size_t)>(
+        initiate_async_receive(this), token, buffers, flags);
+  }
+  template <typename MutableBufferSequence,
+            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_receive_from(
+      const MutableBufferSequence& buffers, endpoint_type& sender,
+      ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return async_receive_from(buffers, sender, 0, std::forward<ReadToken>(token));
+  }
+  template <typename MutableBufferSequence,
+            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_receive_from(
+      const MutableBufferSequence& buffers, endpoint_type& sender, message_flags flags,
+      ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return boost::asio::async_initiate<ReadToken, void(boost::system::error_code, std::size_t)>(
+        initiate_async_receive_from(this), token, buffers, &sender, flags);
+  }
+
+ private:
+  class initiate_async_send {
+   public:
+    using executor_type = Executor;
+    explicit initiate_async_send(basic_datagram_socket* self) : self_(self) {}
+    executor_type get_executor() const noexcept { return self_->executor_; }
+    template <typename Handler, typename ConstBufferSequence>
+    void operator()(Handler&& handler, const ConstBufferSequence& buffers,
+                    message_flags flags) const {
+      using op = detail::io_op<detail::backend::write_op_base<ConstBufferSequence>,
+                               std::decay_t<Handler>, Executor>;
+      auto& impl = self_->impl_;
+      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
+                       buffers, flags, false, true);
+      impl.start_op(op_types::write_op, p, true);
+    }
+
+   private:
+    basic_datagram_socket* self_;
+  };
+
+  class initiate_async_send_to {
+   public:
+    using executor_type = Executor;
+    explicit initiate_async_send_to(basic_datagram_socket* self) : self_(self) {}
+    executor_type get_executor() const noexcept { return self_->executor_; }
+    template <typename Handler, typename ConstBufferSequence>
+    void operator()(Handler&& handler, const ConstBufferSequence& buffers,
+                    const endpoint_type& destination, message_flags flags) const {
+      using op = detail::io_op<detail::backend::send_to_op_base<ConstBufferSequence, endpoint_type>,
+                               std::decay_t<Handler>, Executor>;
+      auto& impl = self_->impl_;
+      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
+                       buffers, destination, flags);
+      impl.start_op(op_types::write_op, p, true);
+    }
+
+   private:
+    basic_datagram_socket* self_;
+  };
+
+  class initiate_async_receive {
+   public:
+    using executor_type = Executor;
+    explicit initiate_async_receive(basic_datagram_socket* self) : self_(self) {}
+    executor_type get_executor() const noexcept { return self_->executor_; }
+    template <typename Handler, typename MutableBufferSequence>
+    void operator()(Handler&& handler, const MutableBufferSequence& buffers,
+                    message_flags flags) const {
+      using op = detail::io_op<detail::backend::read_op_base<MutableBufferSequence>,
+                               std::decay_t<Handler>, Executor>;
+      auto& impl = self_->impl_;
+      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
+                       buffers, flags, false, true);
+      impl.start_op(op_types::read_op, p, true);
+    }
+
+   private:
+    basic_datagram_socket* self_;
+  };
+
+  class initiate_async_receive_from {
+   public:
+    using executor_type = Executor;
+    explicit initiate_async_receive_from(basic_datagram_socket* self) : self_(self) {}
+    executor_type get_executor() const noexcept { return self_->executor_; }
+    template <typename Handler, typename MutableBufferSequence>
+    void operator()(Handler&& handler, const MutableBufferSequence& buffers, endpoint_type* sender,
+                    message_flags flags) const {
+      using op =
+          detail::io_op<detail::backend::receive_from_op_base<MutableBufferSequence, endpoint_type>,
+                        std::decay_t<Handler>, Executor>;
+      auto& impl = self_->impl_;
+      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
+                       buffers, *sender, flags);
+      impl.start_op(op_types::read_op, p, true);
+    }
+
+   private:
+    basic_datagram_socket* self_;
+  };
+};
+
+}  // namespace asio_directsockets

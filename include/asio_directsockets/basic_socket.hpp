@@ -1,0 +1,448 @@
+// What every socket shares (Asio's basic_socket): open/bind/connect/close,
+// options, endpoints, shutdown, wait. Stream and datagram sockets add I/O.
+#pragma once
+
+#include <asio_directsockets/detail/backend/poll/fd_impl.hpp>
+#include <asio_directsockets/detail/backend/poll/reactive_ops.hpp>
+#include <asio_directsockets/detail/context_of.hpp>
+#include <asio_directsockets/detail/io_op.hpp>
+#include <asio_directsockets/detail/throw_error.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/socket_base.hpp>
+
+#include <sys/ioctl.h>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace asio_directsockets {
+
+template <typename Protocol, typename Executor = boost::asio::any_io_executor>
+class basic_socket : public boost::asio::socket_base {
+  template <typename, typename>
+  friend class basic_socket;
+
+ public:
+  using executor_type = Executor;
+  template <typename Executor1>
+  struct rebind_executor {
+    using other = basic_socket<Protocol, Executor1>;
+  };
+  using native_handle_type = int;
+  using protocol_type = Protocol;
+  using endpoint_type = typename Protocol::endpoint;
+  using lowest_layer_type = basic_socket;
+
+  explicit basic_socket(const executor_type& ex)
+      : executor_(ex), impl_(detail::context_of(ex).impl()) {}
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  explicit basic_socket(ExecutionContext& ctx) : basic_socket(executor_type(ctx.get_executor())) {}
+
+  basic_socket(const executor_type& ex, const protocol_type& protocol) : basic_socket(ex) {
+    open(protocol);
+  }
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  basic_socket(ExecutionContext& ctx, const protocol_type& protocol)
+      : basic_socket(executor_type(ctx.get_executor()), protocol) {}
+
+  basic_socket(const executor_type& ex, const endpoint_type& endpoint) : basic_socket(ex) {
+    open(endpoint.protocol());
+    bind(endpoint);
+  }
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  basic_socket(ExecutionContext& ctx, const endpoint_type& endpoint)
+      : basic_socket(executor_type(ctx.get_executor()), endpoint) {}
+
+  basic_socket(const executor_type& ex, const protocol_type& protocol, native_handle_type fd)
+      : basic_socket(ex) {
+    assign(protocol, fd);
+  }
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  basic_socket(ExecutionContext& ctx, const protocol_type& protocol, native_handle_type fd)
+      : basic_socket(executor_type(ctx.get_executor()), protocol, fd) {}
+
+  // A moved-from socket keeps its executor and can be opened again, as in
+  // Asio (accept loops reuse one socket object).
+  basic_socket(basic_socket&& other) noexcept
+      : executor_(other.executor_),
+        impl_(std::move(other.impl_)),
+        protocol_(std::move(other.protocol_)) {}
+  basic_socket& operator=(basic_socket&& other) noexcept {
+    if (this != &other) {
+      executor_ = other.executor_;
+      impl_ = std::move(other.impl_);
+      protocol_ = std::move(other.protocol_);
+    }
+    return *this;
+  }
+  template <typename Executor1,
+            std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
+  basic_socket(basic_socket<Protocol, Executor1>&& other)
+      : executor_(other.executor_),
+        impl_(std::move(other.impl_)),
+        protocol_(std::move(other.protocol_)) {}
+
+  executor_type get_executor() noexcept { return executor_; }
+  lowest_layer_type& lowest_layer() { return *this; }
+  const lowest_layer_type& lowest_layer() const { return *this; }
+
+  void open(const protocol_type& protocol = protocol_type()) {
+    boost::system::error_code ec;
+    open(protocol, ec);
+    detail::throw_error(ec, "open");
+  }
+  void open(const protocol_type& protocol, boost::system::error_code& ec) {
+    if (is_open()) {
+      ec = boost::asio::error::already_open;
+      return;
+    }
+    int fd =
+        detail::socket_ops::socket(protocol.family(), protocol.type(), protocol.protocol(), ec);
+    if (ec) return;
+    impl_.assign(fd, true, ec);
+    if (ec) {
+      boost::system::error_code ignored;
+      detail::socket_ops::close(fd, ignored);
+      return;
+    }
+    protocol_ = protocol;
+  }
+
+  void assign(const protocol_type& protocol, const native_handle_type& fd) {
+    boost::system::error_code ec;
+    assign(protocol, fd, ec);
+    detail::throw_error(ec, "assign");
+  }
+  void assign(const protocol_type& protocol, const native_handle_type& fd,
+              boost::system::error_code& ec) {
+    impl_.assign(fd, true, ec);
+    if (!ec) protocol_ = protocol;
+  }
+
+  bool is_open() const { return impl_.is_open(); }
+  void close() {
+    boost::system::error_code ec;
+    close(ec);
+    detail::throw_error(ec, "close");
+  }
+  void close(boost::system::error_code& ec) { impl_.close(ec); }
+
+  native_handle_type release() {
+    boost::system::error_code ec;
+    auto fd = release(ec);
+    detail::throw_error(ec, "release");
+    return fd;
+  }
+  native_handle_type release(boost::system::error_code& ec) { return impl_.release(ec); }
+  native_handle_type native_handle() { return impl_.native_handle(); }
+
+  void cancel() {
+    boost::system::error_code ec;
+    cancel(ec);
+    detail::throw_error(ec, "cancel");
+  }
+  void cancel(boost::system::error_code& ec) { impl_.cancel(ec); }
+
+  bool at_mark() const {
+    boost::system::error_code ec;
+    bool r = at_mark(ec);
+    detail::throw_error(ec, "at_mark");
+    return r;
+  }
+  bool at_mark(boost::system::error_code& ec) const {
+    return detail::socket_ops::at_mark(impl_.native_handle(), ec);
+  }
+
+  std::size_t available() const {
+    boost::system::error_code ec;
+    std::size_t n = available(ec);
+    detail::throw_error(ec, "available");
+    return n;
+  }
+  std::size_t available(boost::system::error_code& ec) const {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return 0;
+    }
+    return detail::socket_ops::available(impl_.native_handle(), ec);
+  }
+
+  void bind(const endpoint_type& endpoint) {
+    boost::system::error_code ec;
+    bind(endpoint, ec);
+    detail::throw_error(ec, "bind");
+  }
+  void bind(const endpoint_type& endpoint, boost::system::error_code& ec) {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    detail::socket_ops::bind(impl_.native_handle(), endpoint.data(), endpoint.size(), ec);
+  }
+
+  void connect(const endpoint_type& peer) {
+    boost::system::error_code ec;
+    connect(peer, ec);
+    detail::throw_error(ec, "connect");
+  }
+  void connect(const endpoint_type& peer, boost::system::error_code& ec) {
+    if (!is_open()) {
+      open(peer.protocol(), ec);
+      if (ec) return;
+    }
+    int fd = impl_.native_handle();
+    if (detail::socket_ops::start_connect(fd, peer.data(), peer.size(), ec)) return;
+    detail::socket_ops::poll_wait(fd, detail::socket_ops::wait_kind::write, ec);
+    if (!ec) detail::socket_ops::connect_result(fd, ec);
+  }
+
+  template <typename ConnectToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_connect(
+      const endpoint_type& peer,
+      ConnectToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    boost::system::error_code open_ec;
+    if (!is_open()) open(peer.protocol(), open_ec);
+    return boost::asio::async_initiate<ConnectToken, void(boost::system::error_code)>(
+        initiate_async_connect(this), token, peer, open_ec);
+  }
+
+  template <typename SettableSocketOption>
+  void set_option(const SettableSocketOption& option) {
+    boost::system::error_code ec;
+    set_option(option, ec);
+    detail::throw_error(ec, "set_option");
+  }
+  template <typename SettableSocketOption>
+  void set_option(const SettableSocketOption& option, boost::system::error_code& ec) {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    const protocol_type p = current_protocol();
+    detail::socket_ops::setsockopt(impl_.native_handle(), option.level(p), option.name(p),
+                                   option.data(p), option.size(p), ec);
+  }
+
+  template <typename GettableSocketOption>
+  void get_option(GettableSocketOption& option) const {
+    boost::system::error_code ec;
+    get_option(option, ec);
+    detail::throw_error(ec, "get_option");
+  }
+  template <typename GettableSocketOption>
+  void get_option(GettableSocketOption& option, boost::system::error_code& ec) const {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    const protocol_type p = current_protocol();
+    std::size_t size = option.size(p);
+    detail::socket_ops::getsockopt(impl_.native_handle(), option.level(p), option.name(p),
+                                   option.data(p), &size, ec);
+    if (!ec) option.resize(p, size);
+  }
+
+  template <typename IoControlCommand>
+  void io_control(IoControlCommand& command) {
+    boost::system::error_code ec;
+    io_control(command, ec);
+    detail::throw_error(ec, "io_control");
+  }
+  template <typename IoControlCommand>
+  void io_control(IoControlCommand& command, boost::system::error_code& ec) {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    if (::ioctl(impl_.native_handle(), command.name(), command.data()) != 0)
+      ec = detail::socket_ops::last_error();
+    else
+      ec.clear();
+  }
+
+  bool non_blocking() const { return impl_.user_non_blocking(); }
+  void non_blocking(bool mode) {
+    boost::system::error_code ec;
+    non_blocking(mode, ec);
+    detail::throw_error(ec, "non_blocking");
+  }
+  void non_blocking(bool mode, boost::system::error_code& ec) {
+    impl_.set_user_non_blocking(mode, ec);
+  }
+  // The descriptor is always non-blocking underneath; this reports that.
+  bool native_non_blocking() const { return is_open(); }
+  void native_non_blocking(bool mode) {
+    boost::system::error_code ec;
+    native_non_blocking(mode, ec);
+    detail::throw_error(ec, "native_non_blocking");
+  }
+  void native_non_blocking(bool mode, boost::system::error_code& ec) {
+    if (!is_open())
+      ec = boost::asio::error::bad_descriptor;
+    else if (!mode)
+      ec = boost::asio::error::invalid_argument;  // the reactor needs O_NONBLOCK
+    else
+      ec.clear();
+  }
+
+  endpoint_type local_endpoint() const {
+    boost::system::error_code ec;
+    endpoint_type ep = local_endpoint(ec);
+    detail::throw_error(ec, "local_endpoint");
+    return ep;
+  }
+  endpoint_type local_endpoint(boost::system::error_code& ec) const {
+    endpoint_type ep;
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return endpoint_type();
+    }
+    std::size_t len = ep.capacity();
+    detail::socket_ops::getsockname(impl_.native_handle(), ep.data(), &len, ec);
+    if (ec) return endpoint_type();
+    ep.resize(len);
+    return ep;
+  }
+
+  endpoint_type remote_endpoint() const {
+    boost::system::error_code ec;
+    endpoint_type ep = remote_endpoint(ec);
+    detail::throw_error(ec, "remote_endpoint");
+    return ep;
+  }
+  endpoint_type remote_endpoint(boost::system::error_code& ec) const {
+    endpoint_type ep;
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return endpoint_type();
+    }
+    std::size_t len = ep.capacity();
+    detail::socket_ops::getpeername(impl_.native_handle(), ep.data(), &len, ec);
+    if (ec) return endpoint_type();
+    ep.resize(len);
+    return ep;
+  }
+
+  void shutdown(shutdown_type what) {
+    boost::system::error_code ec;
+    shutdown(what, ec);
+    detail::throw_error(ec, "shutdown");
+  }
+  void shutdown(shutdown_type what, boost::system::error_code& ec) {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    detail::socket_ops::shutdown(impl_.native_handle(), what, ec);
+  }
+
+  void wait(wait_type w) {
+    boost::system::error_code ec;
+    wait(w, ec);
+    detail::throw_error(ec, "wait");
+  }
+  void wait(wait_type w, boost::system::error_code& ec) {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    detail::socket_ops::poll_wait(impl_.native_handle(), to_wait_kind(w), ec);
+  }
+
+  template <typename WaitToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_wait(wait_type w,
+                  WaitToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return boost::asio::async_initiate<WaitToken, void(boost::system::error_code)>(
+        initiate_async_wait(this), token, w);
+  }
+
+  // Internal: hands an accepted descriptor to this socket.
+  void assign_accepted(int fd, boost::system::error_code& ec) {
+    impl_.assign(fd, true, ec);
+    if (ec) {
+      boost::system::error_code ignored;
+      detail::socket_ops::close(fd, ignored);
+    }
+  }
+  // Internal: the protocol the acceptor knows the peer socket to have.
+  void set_protocol(const protocol_type& p) { protocol_ = p; }
+
+ protected:
+  ~basic_socket() = default;
+
+  static detail::socket_ops::wait_kind to_wait_kind(wait_type w) {
+    return w == wait_read    ? detail::socket_ops::wait_kind::read
+           : w == wait_write ? detail::socket_ops::wait_kind::write
+                             : detail::socket_ops::wait_kind::error;
+  }
+
+  protocol_type current_protocol() const {
+    if (protocol_) return *protocol_;
+    return local_endpoint_protocol();
+  }
+  protocol_type local_endpoint_protocol() const {
+    boost::system::error_code ec;
+    return local_endpoint(ec).protocol();
+  }
+
+  Executor executor_;
+  detail::backend::fd_impl impl_;
+  std::optional<protocol_type> protocol_;
+
+ private:
+  class initiate_async_connect {
+   public:
+    using executor_type = Executor;
+    explicit initiate_async_connect(basic_socket* self) : self_(self) {}
+    executor_type get_executor() const noexcept { return self_->get_executor(); }
+
+    template <typename Handler>
+    void operator()(Handler&& handler, const endpoint_type& peer,
+                    const boost::system::error_code& open_ec) const {
+      using op = detail::io_op<detail::backend::connect_op_base, std::decay_t<Handler>, Executor>;
+      auto& impl = self_->impl_;
+      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle());
+      if (open_ec) return impl.post_result(p, open_ec);
+      if (!impl.is_open()) return impl.post_result(p, boost::asio::error::bad_descriptor);
+      boost::system::error_code ec;
+      if (detail::socket_ops::start_connect(impl.native_handle(), peer.data(), peer.size(), ec))
+        return impl.post_result(p, ec);
+      impl.start_op(detail::backend::poll_reactor::write_op, p, false);
+    }
+
+   private:
+    basic_socket* self_;
+  };
+
+  class initiate_async_wait {
+   public:
+    using executor_type = Executor;
+    explicit initiate_async_wait(basic_socket* self) : self_(self) {}
+    executor_type get_executor() const noexcept { return self_->get_executor(); }
+
+    template <typename Handler>
+    void operator()(Handler&& handler, wait_type w) const {
+      using op = detail::io_op<detail::backend::wait_op_base, std::decay_t<Handler>, Executor>;
+      op* p = op::make(std::forward<Handler>(handler), self_->executor_);
+      int type = w == wait_read    ? detail::backend::poll_reactor::read_op
+                 : w == wait_write ? detail::backend::poll_reactor::write_op
+                                   : detail::backend::poll_reactor::except_op;
+      self_->impl_.start_op(type, p, false);
+    }
+
+   private:
+    basic_socket* self_;
+  };
+};
+
+}  // namespace asio_directsockets

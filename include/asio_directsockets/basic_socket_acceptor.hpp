@@ -1,0 +1,436 @@
+// A listening socket (Asio's basic_socket_acceptor): accept into a socket you
+// own, or receive a new socket, synchronously or asynchronously.
+#pragma once
+
+#include <asio_directsockets/basic_stream_socket.hpp>
+
+namespace asio_directsockets {
+
+template <typename Protocol, typename Executor = boost::asio::any_io_executor>
+class basic_socket_acceptor : public boost::asio::socket_base {
+  template <typename, typename>
+  friend class basic_socket_acceptor;
+  using op_types = detail::backend::poll_reactor;
+
+ public:
+  using executor_type = Executor;
+  template <typename Executor1>
+  struct rebind_executor {
+    using other = basic_socket_acceptor<Protocol, Executor1>;
+  };
+  using native_handle_type = int;
+  using protocol_type = Protocol;
+  using endpoint_type = typename Protocol::endpoint;
+
+  explicit basic_socket_acceptor(const executor_type& ex)
+      : executor_(ex), impl_(detail::context_of(ex).impl()) {}
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  explicit basic_socket_acceptor(ExecutionContext& ctx)
+      : basic_socket_acceptor(executor_type(ctx.get_executor())) {}
+
+  basic_socket_acceptor(const executor_type& ex, const protocol_type& protocol)
+      : basic_socket_acceptor(ex) {
+    open(protocol);
+  }
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  basic_socket_acceptor(ExecutionContext& ctx, const protocol_type& protocol)
+      : basic_socket_acceptor(executor_type(ctx.get_executor()), protocol) {}
+
+  // Opens, optionally sets reuse_address, binds and listens, as Asio does.
+  basic_socket_acceptor(const executor_type& ex, const endpoint_type& endpoint,
+                        bool reuse_addr = true)
+      : basic_socket_acceptor(ex) {
+    open(endpoint.protocol());
+    if (reuse_addr) set_option(reuse_address(true));
+    bind(endpoint);
+    listen();
+  }
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  basic_socket_acceptor(ExecutionContext& ctx, const endpoint_type& endpoint,
+                        bool reuse_addr = true)
+      : basic_socket_acceptor(executor_type(ctx.get_executor()), endpoint, reuse_addr) {}
+
+  basic_socket_acceptor(basic_socket_acceptor&& other) noexcept
+      : executor_(other.executor_), impl_(std::move(other.impl_)), protocol_(other.protocol_) {}
+  basic_socket_acceptor& operator=(basic_socket_acceptor&& other) noexcept {
+    if (this != &other) {
+      executor_ = other.executor_;
+      impl_ = std::move(other.impl_);
+      protocol_ = other.protocol_;
+    }
+    return *this;
+  }
+  template <typename Executor1,
+            std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
+  basic_socket_acceptor(basic_socket_acceptor<Protocol, Executor1>&& other)
+      : executor_(other.executor_), impl_(std::move(other.impl_)), protocol_(other.protocol_) {}
+
+  executor_type get_executor() noexcept { return executor_; }
+
+  void open(const protocol_type& protocol = protocol_type()) {
+    boost::system::error_code ec;
+    open(protocol, ec);
+    detail::throw_error(ec, "open");
+  }
+  void open(const protocol_type& protocol, boost::system::error_code& ec) {
+    if (is_open()) {
+      ec = boost::asio::error::already_open;
+      return;
+    }
+    int fd =
+        detail::socket_ops::socket(protocol.family(), protocol.type(), protocol.protocol(), ec);
+    if (ec) return;
+    impl_.assign(fd, true, ec);
+    if (ec) {
+      boost::system::error_code ignored;
+      detail::socket_ops::close(fd, ignored);
+      return;
+    }
+    protocol_ = protocol;
+  }
+  void assign(const protocol_type& protocol, const native_handle_type& fd) {
+    boost::system::error_code ec;
+    assign(protocol, fd, ec);
+    detail::throw_error(ec, "assign");
+  }
+  void assign(const protocol_type& protocol, const native_handle_type& fd,
+              boost::system::error_code& ec) {
+    impl_.assign(fd, true, ec);
+    if (!ec) protocol_ = protocol;
+  }
+
+  bool is_open() const { return impl_.is_open(); }
+  void close() {
+    boost::system::error_code ec;
+    close(ec);
+    detail::throw_error(ec, "close");
+  }
+  void close(boost::system::error_code& ec) { impl_.close(ec); }
+  native_handle_type release() {
+    boost::system::error_code ec;
+    auto fd = release(ec);
+    detail::throw_error(ec, "release");
+    return fd;
+  }
+  native_handle_type release(boost::system::error_code& ec) { return impl_.release(ec); }
+  native_handle_type native_handle() { return impl_.native_handle(); }
+  void cancel() {
+    boost::system::error_code ec;
+    cancel(ec);
+    detail::throw_error(ec, "cancel");
+  }
+  void cancel(boost::system::error_code& ec) { impl_.cancel(ec); }
+
+  void bind(const endpoint_type& endpoint) {
+    boost::system::error_code ec;
+    bind(endpoint, ec);
+    detail::throw_error(ec, "bind");
+  }
+  void bind(const endpoint_type& endpoint, boost::system::error_code& ec) {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    detail::socket_ops::bind(impl_.native_handle(), endpoint.data(), endpoint.size(), ec);
+  }
+
+  void listen(int backlog = max_listen_connections) {
+    boost::system::error_code ec;
+    listen(backlog, ec);
+    detail::throw_error(ec, "listen");
+  }
+  void listen(int backlog, boost::system::error_code& ec) {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    detail::socket_ops::listen(impl_.native_handle(), backlog, ec);
+  }
+
+  template <typename SettableSocketOption>
+  void set_option(const SettableSocketOption& option) {
+    boost::system::error_code ec;
+    set_option(option, ec);
+    detail::throw_error(ec, "set_option");
+  }
+  template <typename SettableSocketOption>
+  void set_option(const SettableSocketOption& option, boost::system::error_code& ec) {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    detail::socket_ops::setsockopt(impl_.native_handle(), option.level(*protocol_),
+                                   option.name(*protocol_), option.data(*protocol_),
+                                   option.size(*protocol_), ec);
+  }
+  template <typename GettableSocketOption>
+  void get_option(GettableSocketOption& option) const {
+    boost::system::error_code ec;
+    get_option(option, ec);
+    detail::throw_error(ec, "get_option");
+  }
+  template <typename GettableSocketOption>
+  void get_option(GettableSocketOption& option, boost::system::error_code& ec) const {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    std::size_t size = option.size(*protocol_);
+    detail::socket_ops::getsockopt(impl_.native_handle(), option.level(*protocol_),
+                                   option.name(*protocol_), option.data(*protocol_), &size, ec);
+    if (!ec) option.resize(*protocol_, size);
+  }
+
+  bool non_blocking() const { return impl_.user_non_blocking(); }
+  void non_blocking(bool mode) {
+    boost::system::error_code ec;
+    non_blocking(mode, ec);
+    detail::throw_error(ec, "non_blocking");
+  }
+  void non_blocking(bool mode, boost::system::error_code& ec) {
+    impl_.set_user_non_blocking(mode, ec);
+  }
+
+  endpoint_type local_endpoint() const {
+    boost::system::error_code ec;
+    endpoint_type ep = local_endpoint(ec);
+    detail::throw_error(ec, "local_endpoint");
+    return ep;
+  }
+  endpoint_type local_endpoint(boost::system::error_code& ec) const {
+    endpoint_type ep;
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return endpoint_type();
+    }
+    std::size_t len = ep.capacity();
+    detail::socket_ops::getsockname(impl_.native_handle(), ep.data(), &len, ec);
+    if (ec) return endpoint_type();
+    ep.resize(len);
+    return ep;
+  }
+
+  void wait(wait_type w) {
+    boost::system::error_code ec;
+    wait(w, ec);
+    detail::throw_error(ec, "wait");
+  }
+  void wait(wait_type w, boost::system::error_code& ec) {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    detail::socket_ops::poll_wait(impl_.native_handle(),
+                                  w == wait_read    ? detail::socket_ops::wait_kind::read
+                                  : w == wait_write ? detail::socket_ops::wait_kind::write
+                                                    : detail::socket_ops::wait_kind::error,
+                                  ec);
+  }
+  template <typename WaitToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_wait(wait_type w,
+                  WaitToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return boost::asio::async_initiate<WaitToken, void(boost::system::error_code)>(
+        initiate_async_wait(this), token, w);
+  }
+
+  // --- accept into an existing socket -----------------------------------
+  template <typename Protocol1, typename Executor1>
+  void accept(basic_socket<Protocol1, Executor1>& peer) {
+    boost::system::error_code ec;
+    accept(peer, ec);
+    detail::throw_error(ec, "accept");
+  }
+  template <typename Protocol1, typename Executor1>
+  void accept(basic_socket<Protocol1, Executor1>& peer, boost::system::error_code& ec) {
+    accept_impl(peer, nullptr, ec);
+  }
+  template <typename Executor1>
+  void accept(basic_socket<protocol_type, Executor1>& peer, endpoint_type& peer_endpoint) {
+    boost::system::error_code ec;
+    accept_impl(peer, &peer_endpoint, ec);
+    detail::throw_error(ec, "accept");
+  }
+  template <typename Executor1>
+  void accept(basic_socket<protocol_type, Executor1>& peer, endpoint_type& peer_endpoint,
+              boost::system::error_code& ec) {
+    accept_impl(peer, &peer_endpoint, ec);
+  }
+
+  // --- accept returning a new socket --------------------------------------
+  basic_stream_socket<protocol_type, executor_type> accept() {
+    boost::system::error_code ec;
+    auto s = accept(ec);
+    detail::throw_error(ec, "accept");
+    return s;
+  }
+  basic_stream_socket<protocol_type, executor_type> accept(boost::system::error_code& ec) {
+    basic_stream_socket<protocol_type, executor_type> peer(executor_);
+    accept_impl(peer, nullptr, ec);
+    return peer;
+  }
+
+  template <typename Protocol1, typename Executor1,
+            typename AcceptToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_accept(
+      basic_socket<Protocol1, Executor1>& peer,
+      AcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return boost::asio::async_initiate<AcceptToken, void(boost::system::error_code)>(
+        initiate_async_accept_into(this), token, &peer, static_cast<endpoint_type*>(nullptr));
+  }
+  template <typename Executor1,
+            typename AcceptToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_accept(
+      basic_socket<protocol_type, Executor1>& peer, endpoint_type& peer_endpoint,
+      AcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return boost::asio::async_initiate<AcceptToken, void(boost::system::error_code)>(
+        initiate_async_accept_into(this), token, &peer, &peer_endpoint);
+  }
+
+  template <typename MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_accept(
+      MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return async_accept_move<executor_type>(executor_, nullptr,
+                                            std::forward<MoveAcceptToken>(token));
+  }
+  template <typename MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>>
+  auto async_accept(
+      endpoint_type& peer_endpoint,
+      MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return async_accept_move<executor_type>(executor_, &peer_endpoint,
+                                            std::forward<MoveAcceptToken>(token));
+  }
+  // The new socket runs on another executor or context (e.g. per-thread).
+  template <typename Executor1,
+            typename MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>,
+            std::enable_if_t<boost::asio::execution::is_executor<Executor1>::value, int> = 0>
+  auto async_accept(
+      const Executor1& ex,
+      MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return async_accept_move<Executor1>(ex, nullptr, std::forward<MoveAcceptToken>(token));
+  }
+  template <typename ExecutionContext,
+            typename MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  auto async_accept(
+      ExecutionContext& ctx,
+      MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    using ex_type = typename ExecutionContext::executor_type;
+    return async_accept_move<ex_type>(ctx.get_executor(), nullptr,
+                                      std::forward<MoveAcceptToken>(token));
+  }
+  template <typename Executor1,
+            typename MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>,
+            std::enable_if_t<boost::asio::execution::is_executor<Executor1>::value, int> = 0>
+  auto async_accept(
+      const Executor1& ex, endpoint_type& peer_endpoint,
+      MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    return async_accept_move<Executor1>(ex, &peer_endpoint, std::forward<MoveAcceptToken>(token));
+  }
+
+ private:
+  template <typename Socket>
+  void accept_impl(Socket& peer, endpoint_type* peer_endpoint, boost::system::error_code& ec) {
+    if (peer.is_open()) {
+      ec = boost::asio::error::already_open;
+      return;
+    }
+    int new_fd = -1;
+    impl_.sync_loop(detail::socket_ops::wait_kind::read, ec, [&] {
+      endpoint_type tmp;
+      endpoint_type& ep = peer_endpoint ? *peer_endpoint : tmp;
+      std::size_t len = ep.capacity();
+      if (!detail::socket_ops::accept(impl_.native_handle(), ep.data(), &len, ec, new_fd))
+        return false;
+      if (!ec) ep.resize(len);
+      return true;
+    });
+    if (!ec && new_fd >= 0) {
+      peer.assign_accepted(new_fd, ec);
+      if (!ec) peer.set_protocol(*protocol_);
+    }
+  }
+
+  template <typename PeerExecutor, typename Token>
+  auto async_accept_move(const PeerExecutor& ex, endpoint_type* peer_endpoint, Token&& token) {
+    using socket_type = basic_stream_socket<protocol_type, PeerExecutor>;
+    return boost::asio::async_initiate<Token, void(boost::system::error_code, socket_type)>(
+        initiate_async_move_accept<PeerExecutor>(this), token, ex, peer_endpoint);
+  }
+
+  class initiate_async_accept_into {
+   public:
+    using executor_type = Executor;
+    explicit initiate_async_accept_into(basic_socket_acceptor* self) : self_(self) {}
+    executor_type get_executor() const noexcept { return self_->executor_; }
+
+    template <typename Handler, typename Socket>
+    void operator()(Handler&& handler, Socket* peer, endpoint_type* peer_endpoint) const {
+      using op = detail::io_op<detail::backend::accept_into_op_base<Socket, endpoint_type>,
+                               std::decay_t<Handler>, Executor>;
+      auto& impl = self_->impl_;
+      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
+                       *peer, peer_endpoint);
+      if (peer->is_open()) return impl.post_result(p, boost::asio::error::already_open);
+      peer->set_protocol(*self_->protocol_);
+      impl.start_op(op_types::read_op, p, true);
+    }
+
+   private:
+    basic_socket_acceptor* self_;
+  };
+
+  template <typename PeerExecutor>
+  class initiate_async_move_accept {
+   public:
+    using executor_type = Executor;
+    explicit initiate_async_move_accept(basic_socket_acceptor* self) : self_(self) {}
+    executor_type get_executor() const noexcept { return self_->executor_; }
+
+    template <typename Handler>
+    void operator()(Handler&& handler, const PeerExecutor& ex, endpoint_type* peer_endpoint) const {
+      using socket_type = basic_stream_socket<protocol_type, PeerExecutor>;
+      using op = detail::io_op<detail::backend::accept_move_op_base<socket_type, endpoint_type>,
+                               std::decay_t<Handler>, Executor>;
+      auto& impl = self_->impl_;
+      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(), ex,
+                       peer_endpoint);
+      impl.start_op(op_types::read_op, p, true);
+    }
+
+   private:
+    basic_socket_acceptor* self_;
+  };
+
+  class initiate_async_wait {
+   public:
+    using executor_type = Executor;
+    explicit initiate_async_wait(basic_socket_acceptor* self) : self_(self) {}
+    executor_type get_executor() const noexcept { return self_->executor_; }
+
+    template <typename Handler>
+    void operator()(Handler&& handler, wait_type w) const {
+      using op = detail::io_op<detail::backend::wait_op_base, std::decay_t<Handler>, Executor>;
+      op* p = op::make(std::forward<Handler>(handler), self_->executor_);
+      self_->impl_.start_op(w == wait_read    ? op_types::read_op
+                            : w == wait_write ? op_types::write_op
+                                              : op_types::except_op,
+                            p, false);
+    }
+
+   private:
+    basic_socket_acceptor* self_;
+  };
+
+  Executor executor_;
+  detail::backend::fd_impl impl_;
+  std::optional<protocol_type> protocol_;
+};
+
+}  // namespace asio_directsockets

@@ -1,0 +1,102 @@
+// The native backend: one poll(2) over every descriptor that has pending
+// operations, with the earliest timer as the timeout and an eventfd/pipe to
+// wake a blocked poll when another thread posts work. All state is guarded by
+// the owning scheduler's mutex; poll(2) itself runs with the mutex released.
+#pragma once
+
+#include <asio_directsockets/detail/operation.hpp>
+#include <asio_directsockets/detail/reactor_op.hpp>
+#include <asio_directsockets/detail/timer_queue.hpp>
+
+#include <poll.h>
+
+#include <mutex>
+#include <vector>
+
+namespace asio_directsockets::detail {
+class scheduler;
+}
+
+namespace asio_directsockets::detail::backend {
+
+class poll_reactor {
+ public:
+  enum op_types { read_op = 0, write_op = 1, except_op = 2, max_ops = 3 };
+
+  class descriptor_state {
+    friend class poll_reactor;
+    int fd_ = -1;
+    op_queue ops_[max_ops];
+    descriptor_state* prev_ = nullptr;
+    descriptor_state* next_ = nullptr;
+  };
+
+  explicit poll_reactor(scheduler& owner);
+  poll_reactor(const poll_reactor&) = delete;
+  poll_reactor& operator=(const poll_reactor&) = delete;
+  ~poll_reactor();
+
+  // Descriptor lifetime. deregister aborts pending ops (operation_aborted).
+  descriptor_state* register_descriptor(int fd);
+  void deregister_descriptor(descriptor_state*& state);
+
+  // Starts op on the descriptor: tries it at once when nothing is queued ahead
+  // of it (speculative I/O), else waits for readiness. Never completes inline.
+  void start_op(int op_type, descriptor_state* state, reactor_op* op, bool allow_speculative);
+  // Completes an op that failed before it could start (bad descriptor...).
+  void post_immediate_completion(operation* op);
+  // All pending ops of the descriptor complete with operation_aborted.
+  void cancel_ops(descriptor_state* state);
+  // Per-operation cancellation of the op installed with `key`; no effect if
+  // it is no longer pending. States are pooled, so `state` stays valid.
+  void cancel_by_key(descriptor_state* state, int op_type, void* key);
+
+  // Timer queues, one per clock type, are registered by the timer service.
+  void add_timer_queue(timer_queue_base& queue);
+  void remove_timer_queue(timer_queue_base& queue);
+  template <typename Clock, typename Traits>
+  void schedule_timer(timer_queue<Clock, Traits>& queue, const typename Clock::time_point& expiry,
+                      typename timer_queue<Clock, Traits>::per_timer_data& timer, operation* op);
+  template <typename Clock, typename Traits>
+  std::size_t cancel_timer(timer_queue<Clock, Traits>& queue,
+                           typename timer_queue<Clock, Traits>::per_timer_data& timer,
+                           std::size_t max_cancelled = static_cast<std::size_t>(-1));
+  void cancel_timer_by_key(timer_queue_base& queue, void* key);
+  template <typename Clock, typename Traits>
+  void move_timer(timer_queue<Clock, Traits>& queue,
+                  typename timer_queue<Clock, Traits>::per_timer_data& to,
+                  typename timer_queue<Clock, Traits>::per_timer_data& from);
+
+  // Called by the scheduler with its mutex held: waits up to timeout_usec
+  // (negative = no limit) and moves finished ops to `completed`.
+  void run(std::unique_lock<std::mutex>& lock, long long timeout_usec, op_queue& completed);
+  // Makes a blocked run() return early. Safe from any thread.
+  void interrupt();
+  // Collects every pending op for destruction (context teardown).
+  void shutdown(op_queue& ops);
+
+ private:
+  // Scheduler access for the timer templates (scheduler is incomplete here).
+  std::mutex& owner_mutex();
+  void owner_work_started();
+  void owner_post_deferred(op_queue& ops);
+
+  void wake_if_waiting();
+  long long timer_wait_usec(long long limit_usec) const;
+  void finish_timers(op_queue& completed);
+  void run_ops(descriptor_state* state, int op_type, op_queue& completed);
+  void drain_wakeup();
+
+  scheduler& owner_;
+  int wakeup_read_fd_ = -1;
+  int wakeup_write_fd_ = -1;
+  descriptor_state* registered_ = nullptr;
+  descriptor_state* free_states_ = nullptr;
+  timer_queue_base* timer_queues_ = nullptr;
+  std::vector<::pollfd> pollfds_;
+  std::vector<descriptor_state*> polled_states_;
+};
+
+}  // namespace asio_directsockets::detail::backend
+
+#include <asio_directsockets/detail/backend/poll/poll_reactor_timers.ipp>

@@ -1,0 +1,57 @@
+// getaddrinfo()/getnameinfo() with Asio's error mapping and result types.
+#pragma once
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ip/basic_resolver_results.hpp>
+#include <boost/asio/ip/resolver_base.hpp>
+
+#include <netdb.h>
+#include <sys/socket.h>
+#include <string>
+
+namespace asio_directsockets::detail {
+
+boost::system::error_code translate_addrinfo_error(int error);
+
+// Runs getaddrinfo; `family`/`socktype`/`protocol` as in the hints.
+template <typename Protocol>
+boost::asio::ip::basic_resolver_results<Protocol> resolve_names(const std::string& host,
+                                                                const std::string& service,
+                                                                int flags, int family, int socktype,
+                                                                int protocol,
+                                                                boost::system::error_code& ec) {
+  addrinfo hints{};
+  hints.ai_flags = flags;
+  hints.ai_family = family;
+  hints.ai_socktype = socktype;
+  hints.ai_protocol = protocol;
+  addrinfo* result = nullptr;
+  int error = ::getaddrinfo(host.empty() ? nullptr : host.c_str(),
+                            service.empty() ? nullptr : service.c_str(), &hints, &result);
+  ec = translate_addrinfo_error(error);
+  if (ec) return {};
+  auto results = boost::asio::ip::basic_resolver_results<Protocol>::create(result, host, service);
+  ::freeaddrinfo(result);
+  return results;
+}
+
+// Reverse lookup of one endpoint (host and service names).
+template <typename Protocol>
+boost::asio::ip::basic_resolver_results<Protocol> resolve_endpoint(
+    const typename Protocol::endpoint& endpoint, boost::system::error_code& ec) {
+  char host[NI_MAXHOST];
+  char service[NI_MAXSERV];
+  int flags = endpoint.protocol().type() == SOCK_DGRAM ? NI_DGRAM : 0;
+  int error = ::getnameinfo(endpoint.data(), static_cast<socklen_t>(endpoint.size()), host,
+                            sizeof host, service, sizeof service, flags);
+  if (error) {
+    // No service name for the port: report it numerically, as Asio does.
+    error = ::getnameinfo(endpoint.data(), static_cast<socklen_t>(endpoint.size()), host,
+                          sizeof host, service, sizeof service, flags | NI_NUMERICSERV);
+  }
+  ec = translate_addrinfo_error(error);
+  if (ec) return {};
+  return boost::asio::ip::basic_resolver_results<Protocol>::create(endpoint, host, service);
+}
+
+}  // namespace asio_directsockets::detail

@@ -1,0 +1,267 @@
+// asio_directsockets::io_context: the execution context every I/O object of
+// this library runs on. Same interface and semantics as boost::asio::io_context
+// (run/poll/stop/restart, a standard executor), driven by the backend reactor.
+// One thread runs a given io_context at a time; other threads may post to it.
+#pragma once
+
+#include <asio_directsockets/detail/context_marker.hpp>
+#include <asio_directsockets/detail/executor_op.hpp>
+#include <asio_directsockets/detail/scheduler.hpp>
+
+#include <boost/asio/execution.hpp>
+#include <boost/asio/execution_context.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace asio_directsockets {
+
+class io_context : public boost::asio::execution_context {
+ public:
+  template <typename Allocator, unsigned int Bits>
+  class basic_executor_type;
+  using executor_type = basic_executor_type<std::allocator<void>, 0>;
+  using count_type = std::size_t;
+
+  class work;
+  friend class work;
+
+  io_context();
+  explicit io_context(int /*concurrency_hint*/) : io_context() {}
+  io_context(const io_context&) = delete;
+  io_context& operator=(const io_context&) = delete;
+  ~io_context() {
+    // Services (timer queues) first, while the scheduler they use still
+    // exists; then every operation still pending is destroyed unrun.
+    boost::asio::execution_context::shutdown();
+    impl_.shutdown();
+  }
+
+  executor_type get_executor() noexcept;
+
+  count_type run() { return impl_.run(); }
+  count_type run_one() { return impl_.run_one(); }
+  count_type poll() { return impl_.poll(); }
+  count_type poll_one() { return impl_.poll_one(); }
+
+  template <typename Rep, typename Period>
+  count_type run_for(const std::chrono::duration<Rep, Period>& rel_time) {
+    return impl_.run_until(steady_deadline(rel_time));
+  }
+  template <typename Clock, typename Duration>
+  count_type run_until(const std::chrono::time_point<Clock, Duration>& abs_time) {
+    return impl_.run_until(steady_deadline(abs_time - Clock::now()));
+  }
+  template <typename Rep, typename Period>
+  count_type run_one_for(const std::chrono::duration<Rep, Period>& rel_time) {
+    return impl_.run_one_until(steady_deadline(rel_time));
+  }
+  template <typename Clock, typename Duration>
+  count_type run_one_until(const std::chrono::time_point<Clock, Duration>& abs_time) {
+    return impl_.run_one_until(steady_deadline(abs_time - Clock::now()));
+  }
+
+  void stop() { impl_.stop(); }
+  bool stopped() const { return impl_.stopped(); }
+  void restart() { impl_.restart(); }
+  void reset() { impl_.restart(); }  // the pre-1.66 spelling, still used in the wild
+
+  // Internal: what the library's I/O objects run on.
+  detail::scheduler& impl() noexcept { return impl_; }
+
+ private:
+  template <typename Rep, typename Period>
+  static std::chrono::steady_clock::time_point steady_deadline(
+      const std::chrono::duration<Rep, Period>& d) {
+    auto now = std::chrono::steady_clock::now();
+    if (d <= d.zero()) return now;
+    auto max_left = std::chrono::steady_clock::time_point::max() - now;
+    if (d >= max_left) return std::chrono::steady_clock::time_point::max();
+    return now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
+  }
+
+  detail::scheduler impl_;
+};
+
+// A standard executor (P0443 properties as Boost.Asio 1.81 defines them), so
+// any_io_executor, strands, co_spawn and every completion token accept it.
+template <typename Allocator, unsigned int Bits>
+class io_context::basic_executor_type {
+  static constexpr unsigned int blocking_never = 1;
+  static constexpr unsigned int relationship_continuation = 2;
+  static constexpr unsigned int outstanding_work_tracked = 4;
+  static constexpr unsigned int runtime_bits = blocking_never | relationship_continuation;
+
+ public:
+  basic_executor_type(const basic_executor_type& other) noexcept
+      : context_(other.context_), allocator_(other.allocator_), bits_(other.bits_) {
+    if (Bits & outstanding_work_tracked)
+      if (context_) context_->impl_.work_started();
+  }
+  basic_executor_type(basic_executor_type&& other) noexcept
+      : context_(other.context_), allocator_(std::move(other.allocator_)), bits_(other.bits_) {
+    if (Bits & outstanding_work_tracked) other.context_ = nullptr;
+  }
+  ~basic_executor_type() noexcept {
+    if (Bits & outstanding_work_tracked)
+      if (context_) context_->impl_.work_finished();
+  }
+  basic_executor_type& operator=(const basic_executor_type& other) noexcept {
+    if (this != &other) {
+      basic_executor_type tmp(other);
+      swap(tmp);
+    }
+    return *this;
+  }
+  basic_executor_type& operator=(basic_executor_type&& other) noexcept {
+    if (this != &other) {
+      basic_executor_type tmp(std::move(other));
+      swap(tmp);
+    }
+    return *this;
+  }
+
+  // --- require / prefer -------------------------------------------------
+  constexpr basic_executor_type require(boost::asio::execution::blocking_t::possibly_t) const {
+    return basic_executor_type(context_, allocator_, bits_ & ~blocking_never);
+  }
+  constexpr basic_executor_type require(boost::asio::execution::blocking_t::never_t) const {
+    return basic_executor_type(context_, allocator_, bits_ | blocking_never);
+  }
+  constexpr basic_executor_type require(boost::asio::execution::relationship_t::fork_t) const {
+    return basic_executor_type(context_, allocator_, bits_ & ~relationship_continuation);
+  }
+  constexpr basic_executor_type require(
+      boost::asio::execution::relationship_t::continuation_t) const {
+    return basic_executor_type(context_, allocator_, bits_ | relationship_continuation);
+  }
+  constexpr basic_executor_type<Allocator, Bits | outstanding_work_tracked> require(
+      boost::asio::execution::outstanding_work_t::tracked_t) const {
+    return basic_executor_type<Allocator, Bits | outstanding_work_tracked>(context_, allocator_,
+                                                                           bits_);
+  }
+  constexpr basic_executor_type<Allocator, Bits & ~outstanding_work_tracked> require(
+      boost::asio::execution::outstanding_work_t::untracked_t) const {
+    return basic_executor_type<Allocator, Bits & ~outstanding_work_tracked>(context_, allocator_,
+                                                                            bits_);
+  }
+  template <typename OtherAllocator>
+  constexpr basic_executor_type<OtherAllocator, Bits> require(
+      boost::asio::execution::allocator_t<OtherAllocator> a) const {
+    return basic_executor_type<OtherAllocator, Bits>(context_, a.value(), bits_);
+  }
+  constexpr basic_executor_type<std::allocator<void>, Bits> require(
+      boost::asio::execution::allocator_t<void>) const {
+    return basic_executor_type<std::allocator<void>, Bits>(context_, std::allocator<void>(), bits_);
+  }
+
+  // --- query ------------------------------------------------------------
+  static constexpr boost::asio::execution::mapping_t query(
+      boost::asio::execution::mapping_t) noexcept {
+    return boost::asio::execution::mapping.thread;
+  }
+  io_context& query(boost::asio::execution::context_t) const noexcept { return *context_; }
+  constexpr boost::asio::execution::blocking_t query(
+      boost::asio::execution::blocking_t) const noexcept {
+    return (bits_ & blocking_never)
+               ? boost::asio::execution::blocking_t(boost::asio::execution::blocking.never)
+               : boost::asio::execution::blocking_t(boost::asio::execution::blocking.possibly);
+  }
+  constexpr boost::asio::execution::relationship_t query(
+      boost::asio::execution::relationship_t) const noexcept {
+    return (bits_ & relationship_continuation)
+               ? boost::asio::execution::relationship_t(
+                     boost::asio::execution::relationship.continuation)
+               : boost::asio::execution::relationship_t(boost::asio::execution::relationship.fork);
+  }
+  static constexpr boost::asio::execution::outstanding_work_t query(
+      boost::asio::execution::outstanding_work_t) noexcept {
+    return (Bits & outstanding_work_tracked)
+               ? boost::asio::execution::outstanding_work_t(
+                     boost::asio::execution::outstanding_work.tracked)
+               : boost::asio::execution::outstanding_work_t(
+                     boost::asio::execution::outstanding_work.untracked);
+  }
+  template <typename OtherAllocator>
+  constexpr Allocator query(boost::asio::execution::allocator_t<OtherAllocator>) const noexcept {
+    return allocator_;
+  }
+  constexpr Allocator query(boost::asio::execution::allocator_t<void>) const noexcept {
+    return allocator_;
+  }
+
+  bool running_in_this_thread() const noexcept { return context_->impl_.running_in_this_thread(); }
+  io_context& context() const noexcept { return *context_; }
+
+  friend bool operator==(const basic_executor_type& a, const basic_executor_type& b) noexcept {
+    return a.context_ == b.context_ && a.allocator_ == b.allocator_ && a.bits_ == b.bits_;
+  }
+  friend bool operator!=(const basic_executor_type& a, const basic_executor_type& b) noexcept {
+    return !(a == b);
+  }
+
+  // Runs f inline when blocking.possibly and already inside this context's
+  // run loop on this thread; otherwise queues it.
+  template <typename Function>
+  void execute(Function&& f) const {
+    using function_type = std::decay_t<Function>;
+    if (!(bits_ & blocking_never) && context_->impl_.running_in_this_thread()) {
+      function_type tmp(std::forward<Function>(f));
+      std::move(tmp)();
+      return;
+    }
+    auto alloc = detail::effective_allocator(allocator_);
+    using op = detail::executor_op<function_type, decltype(alloc)>;
+    context_->impl_.post_immediate_completion(
+        op::make(function_type(std::forward<Function>(f)), alloc));
+  }
+
+ private:
+  friend class io_context;
+  template <typename, unsigned int>
+  friend class basic_executor_type;
+
+  constexpr basic_executor_type(io_context* ctx, const Allocator& a, unsigned int bits) noexcept
+      : context_(ctx), allocator_(a), bits_(bits & runtime_bits) {
+    if (Bits & outstanding_work_tracked)
+      if (context_) context_->impl_.work_started();
+  }
+
+  void swap(basic_executor_type& other) noexcept {
+    std::swap(context_, other.context_);
+    std::swap(allocator_, other.allocator_);
+    std::swap(bits_, other.bits_);
+  }
+
+  io_context* context_;
+  Allocator allocator_;
+  unsigned int bits_;
+};
+
+inline io_context::io_context() {
+  boost::asio::use_service<detail::context_marker>(*this);
+}
+
+inline io_context::executor_type io_context::get_executor() noexcept {
+  return executor_type(this, std::allocator<void>(), 0);
+}
+
+// The pre-executor way to keep run() from returning; kept for old programs.
+class io_context::work {
+ public:
+  explicit work(io_context& ctx) : ctx_(&ctx) { ctx_->impl_.work_started(); }
+  work(const work& other) : ctx_(other.ctx_) { ctx_->impl_.work_started(); }
+  work& operator=(const work&) = delete;
+  ~work() { ctx_->impl_.work_finished(); }
+  io_context& get_io_context() { return *ctx_; }
+
+ private:
+  io_context* ctx_;
+};
+
+using io_service = io_context;
+
+}  // namespace asio_directsockets
