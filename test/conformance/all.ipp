@@ -2,6 +2,9 @@
 #include "fixture.hpp"
 
 #include "cancellation.ipp"
+#include "descriptor.ipp"
+#include "resolver.ipp"
+#include "scale.ipp"
 #include "tcp_bulk.ipp"
 #include "tcp_echo.ipp"
 #include "tcp_errors.ipp"

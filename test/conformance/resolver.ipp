@@ -1,0 +1,185 @@
+// Name resolution and connecting to resolver results.
+
+BOOST_AUTO_TEST_SUITE(resolver)
+
+using namespace conformance;
+
+BOOST_AUTO_TEST_CASE(numeric_host_and_port) {
+  net::io_context ioc;
+  tcp::resolver r(ioc);
+  tcp::resolver::results_type results;
+  bool done = false;
+  r.async_resolve("127.0.0.1", "80", [&](error_code ec, tcp::resolver::results_type res) {
+    CONF_CHECK_OK(ec);
+    results = std::move(res);
+    done = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done; }));
+  BOOST_TEST_REQUIRE(!results.empty());
+  BOOST_TEST(results.size() >= 1u);
+  for (const auto& entry : results) {
+    BOOST_TEST(entry.endpoint() == loopback(80));
+    BOOST_TEST(entry.host_name() == "127.0.0.1");
+    BOOST_TEST(entry.service_name() == "80");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(localhost_and_service_name) {
+  net::io_context ioc;
+  tcp::resolver r(ioc);
+  tcp::resolver::results_type results;
+  bool done = false;
+  r.async_resolve("localhost", "http", [&](error_code ec, tcp::resolver::results_type res) {
+    CONF_CHECK_OK(ec);
+    results = std::move(res);
+    done = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done; }));
+  BOOST_TEST_REQUIRE(!results.empty());
+  bool saw_v4_loopback = false;
+  for (const auto& entry : results) {
+    BOOST_TEST(entry.endpoint().port() == 80);
+    BOOST_TEST(entry.endpoint().address().is_loopback());
+    if (entry.endpoint().address() == net::ip::make_address("127.0.0.1")) saw_v4_loopback = true;
+  }
+  BOOST_TEST(saw_v4_loopback);
+}
+
+BOOST_AUTO_TEST_CASE(resolve_then_async_connect_range) {
+  net::io_context ioc;
+  tcp::acceptor acceptor = make_acceptor(ioc);
+  const unsigned short port = acceptor.local_endpoint().port();
+  tcp::resolver r(ioc);
+  tcp::socket server(ioc), client(ioc);
+  bool accepted = false, connected = false;
+  tcp::endpoint connected_to;
+
+  acceptor.async_accept(server, [&](error_code ec) {
+    CONF_CHECK_OK(ec);
+    accepted = true;
+  });
+  r.async_resolve("127.0.0.1", std::to_string(port),
+                  [&](error_code ec, tcp::resolver::results_type res) {
+                    CONF_CHECK_OK(ec);
+                    net::async_connect(client, res, [&](error_code ec, const tcp::endpoint& ep) {
+                      CONF_CHECK_OK(ec);
+                      connected_to = ep;
+                      connected = true;
+                    });
+                  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return accepted && connected; }));
+  BOOST_TEST(connected_to == loopback(port));
+  BOOST_TEST(client.remote_endpoint() == loopback(port));
+  BOOST_TEST(server.remote_endpoint() == client.local_endpoint());
+}
+
+BOOST_AUTO_TEST_CASE(unknown_host_is_host_not_found) {
+  net::io_context ioc;
+  tcp::resolver r(ioc);
+  error_code async_ec;
+  std::size_t count = 999;
+  bool done = false;
+  r.async_resolve("nonexistent.invalid", "80", [&](error_code ec, tcp::resolver::results_type res) {
+    async_ec = ec;
+    count = res.size();
+    done = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done; }));
+  CONF_CHECK_EC(async_ec, net::error::host_not_found);
+  BOOST_TEST(count == 0u);
+
+  // Synchronous form, error_code overload.
+  error_code sync_ec;
+  auto res = r.resolve("nonexistent.invalid", "80", sync_ec);
+  CONF_CHECK_EC(sync_ec, net::error::host_not_found);
+  BOOST_TEST(res.empty());
+}
+
+BOOST_AUTO_TEST_CASE(async_connect_tries_endpoints_in_order) {
+  net::io_context ioc;
+  tcp::acceptor acceptor = make_acceptor(ioc);
+  const tcp::endpoint good = acceptor.local_endpoint();
+  const tcp::endpoint bad1 = loopback(closed_tcp_port(ioc)), bad2 = loopback(closed_tcp_port(ioc));
+  tcp::socket server(ioc);
+  acceptor.async_accept(server, [](error_code ec) { CONF_CHECK_OK(ec); });
+
+  // Refused endpoints are skipped; the first one that connects is reported.
+  tcp::socket client(ioc);
+  const std::vector<tcp::endpoint> eps = {bad1, bad2, good};
+  tcp::endpoint chosen;
+  bool done = false;
+  net::async_connect(client, eps, [&](error_code ec, tcp::endpoint ep) {
+    CONF_CHECK_OK(ec);
+    chosen = ep;
+    done = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done; }));
+  BOOST_TEST(chosen == good);
+  BOOST_TEST(client.is_open());
+
+  // All refused: the last error is reported.
+  tcp::socket c2(ioc);
+  error_code all_bad_ec;
+  bool done2 = false;
+  net::async_connect(c2, std::vector<tcp::endpoint>{bad1, bad2}, [&](error_code ec, tcp::endpoint) {
+    all_bad_ec = ec;
+    done2 = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done2; }));
+  CONF_CHECK_EC(all_bad_ec, net::error::connection_refused);
+
+  // Empty range: not_found.
+  tcp::socket c3(ioc);
+  error_code empty_ec;
+  bool done3 = false;
+  net::async_connect(c3, std::vector<tcp::endpoint>{}, [&](error_code ec, tcp::endpoint) {
+    empty_ec = ec;
+    done3 = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done3; }));
+  CONF_CHECK_EC(empty_ec, net::error::not_found);
+}
+
+BOOST_AUTO_TEST_CASE(synchronous_resolve_and_connect) {
+  net::io_context ioc;
+  tcp::acceptor acceptor = make_acceptor(ioc);
+  const unsigned short port = acceptor.local_endpoint().port();
+  tcp::resolver r(ioc);
+  const auto results = r.resolve("127.0.0.1", std::to_string(port));
+  BOOST_TEST_REQUIRE(!results.empty());
+  tcp::socket client(ioc);
+  const tcp::endpoint ep = net::connect(client, results);
+  BOOST_TEST(ep == loopback(port));
+  tcp::socket server = acceptor.accept();
+  BOOST_TEST(server.remote_endpoint() == client.local_endpoint());
+}
+
+BOOST_AUTO_TEST_CASE(udp_and_coroutine_resolve) {
+  net::io_context ioc;
+  std::vector<udp::endpoint> udp_eps;
+  std::vector<tcp::endpoint> tcp_eps;
+  bool done = false;
+  net::co_spawn(
+      ioc,
+      [&]() -> net::awaitable<void> {
+        udp::resolver ur(co_await net::this_coro::executor);
+        for (const auto& e : co_await ur.async_resolve("127.0.0.1", "53", net::use_awaitable))
+          udp_eps.push_back(e.endpoint());
+        tcp::resolver tr(co_await net::this_coro::executor);
+        auto [ec, res] =
+            co_await tr.async_resolve("127.0.0.1", "8080", net::as_tuple(net::use_awaitable));
+        CONF_CHECK_OK(ec);
+        for (const auto& e : res)
+          tcp_eps.push_back(e.endpoint());
+      },
+      report_exception{&done});
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done; }));
+  BOOST_TEST_REQUIRE(!udp_eps.empty());
+  for (const auto& e : udp_eps)
+    BOOST_TEST(e == loopback_udp(53));
+  BOOST_TEST_REQUIRE(!tcp_eps.empty());
+  for (const auto& e : tcp_eps)
+    BOOST_TEST(e == loopback(8080));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
