@@ -2,7 +2,10 @@
 #include "fixture.hpp"
 
 #include "cancellation.ipp"
+#include "coroutines.ipp"
 #include "descriptor.ipp"
+#include "executor.ipp"
+#include "options.ipp"
 #include "resolver.ipp"
 #include "scale.ipp"
 #include "tcp_bulk.ipp"

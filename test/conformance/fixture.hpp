@@ -29,6 +29,7 @@
 #ifndef __EMSCRIPTEN__
 #include <sys/resource.h>
 
+#include <atomic>
 #include <future>
 #include <thread>
 #endif
