@@ -58,10 +58,13 @@ function isLocalNetwork(address, family) {
         (a === 169 && b === 254) || a === 0;
   }
   const x = address.toLowerCase();
-  if (x.startsWith('::ffff:')) {
-    const v4 = parseIPv4(x.slice(7));
-    if (v4) return isLocalNetwork(v4, 4);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(x);  // ::ffff:7f00:1
+  if (mapped) {
+    const hi = parseInt(mapped[1], 16);
+    const lo = parseInt(mapped[2], 16);
+    return isLocalNetwork([hi >> 8, hi & 255, lo >> 8, lo & 255].join('.'), 4);
   }
+  if (x.startsWith('::ffff:') && parseIPv4(x.slice(7))) return isLocalNetwork(x.slice(7), 4);
   return x === '::1' || x === '::' || /^f[cd]/.test(x) || /^fe[89ab]/.test(x);
 }
 
