@@ -280,8 +280,10 @@ test('writing a non-BufferSource errors the writable with TypeError', T, async (
     const s = new TCPSocket('127.0.0.1', echo.port);
     const { readable, writable } = await s.opened;
     const w = writable.getWriter();
-    await assert.rejects(w.write('text'), TypeError);
-    await assert.rejects(w.write(new Uint8Array(1)), TypeError);  // the stream is errored
+    // Views of shared memory (a threaded wasm heap) are refused, as without [AllowShared].
+    await assert.rejects(w.write(new Uint8Array(new SharedArrayBuffer(8))),
+                         /not of type '\(ArrayBuffer or ArrayBufferView\)'/);
+    await assert.rejects(w.write('text'), TypeError);  // the stream is errored
     w.releaseLock();
     await readable.cancel();
     await assert.rejects(withTimeout(s.closed, 5000, 'closed'), TypeError);
@@ -300,4 +302,28 @@ test('host names resolve through node:dns', T, async () => {
   } finally {
     await echo.close();
   }
+});
+
+test('pipeCapacity 0: writes go straight to Node\'s socket; nothing lost at close', T, async () => {
+  ds.install(globalThis, { pipeCapacity: 0 });
+  const echo = await echoServer();
+  try {
+    const s = new TCPSocket('127.0.0.1', echo.port);
+    const { readable, writable } = await s.opened;
+    const w = writable.getWriter();
+    const r = readable.getReader();
+    const data = pattern(0, 4 * MiB);
+    const reading = readBytes(r, data.length);
+    for (let off = 0; off < data.length; off += 64 * KiB) await w.write(data.subarray(off, off + 64 * KiB));
+    assert.equal(Buffer.compare(await withTimeout(reading, 10000, 'echo'), Buffer.from(data)), 0);
+    r.releaseLock();
+    w.releaseLock();
+    await s.close();
+  } finally {
+    await echo.close();
+    ds.install();
+  }
+  assert.throws(() => ds.install(globalThis, { pipeCapacity: 0, emulateChromiumWriteDrop: true }),
+                TypeError);
+  ds.install();
 });
