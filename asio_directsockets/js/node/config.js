@@ -37,7 +37,8 @@ function fromEnv() {
   if (drop !== undefined) out.emulateChromiumWriteDrop = drop;
   const mc = envFlag('DIRECT_SOCKETS_MULTICAST');
   if (mc !== undefined) out.multicast = mc;
-  if (process.env.DIRECT_SOCKETS_PORT_POLICY) out.portPolicy = process.env.DIRECT_SOCKETS_PORT_POLICY;
+  const policy = process.env.DIRECT_SOCKETS_PORT_POLICY;
+  if (policy) out.portPolicy = policy;
   if (process.env.DIRECT_SOCKETS_PIPE_CAPACITY) {
     out.pipeCapacity = Number(process.env.DIRECT_SOCKETS_PIPE_CAPACITY);
   }

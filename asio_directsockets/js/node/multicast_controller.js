@@ -13,7 +13,9 @@ const CLOSE = Symbol('closeOrAbort');  // MulticastController::OnCloseOrAbort()
 
 function parseGroup(ip, ctx) {
   // eslint-disable-next-line no-control-regex
-  if (!/^[\x00-\x7f]*$/.test(ip)) throw typeError(ctx, 'ipAddress must contain only ascii characters');
+  if (!/^[\x00-\x7f]*$/.test(ip)) {
+    throw typeError(ctx, 'ipAddress must contain only ascii characters');
+  }
   const parsed = parseIPLiteral(ip);
   if (!parsed) throw typeError(ctx, 'ipAddress is not valid ipv4 or ipv6');
   return parsed.address;  // normalized, as joinedGroups reports it

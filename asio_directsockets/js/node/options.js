@@ -1,6 +1,6 @@
 'use strict';
 // Constructor argument and option-dictionary handling, check for check and message for message
-// as Blink does it. Sources (chromium/chromium, third_party/blink/renderer/modules/direct_sockets/):
+// as Blink does it. Sources (chromium/chromium, in blink/renderer/modules/direct_sockets/):
 //   socket_options.idl, tcp_socket.idl, udp_message.idl   IDL types ([EnforceRange] or not)
 //   tcp_socket.cc        CreateTCPSocketOptions(), CheckSendReceiveBufferSize()
 //   tcp_server_socket.cc CreateTCPServerSocketOptions()
@@ -96,8 +96,8 @@ function parseTCPServerSocketArgs(args) {
   if (v6 !== undefined) o.ipv6Only = Boolean(v6);
   const lp = get('localPort');
   if (lp !== undefined) {
-    o.localPort =
-        idl.toUnsignedShort(lp, true, idl.memberContext(ctx, 'localPort', 'TCPServerSocketOptions'));
+    const lpctx = idl.memberContext(ctx, 'localPort', 'TCPServerSocketOptions');
+    o.localPort = idl.toUnsignedShort(lp, true, lpctx);
   }
 
   const ip = parseIPLiteral(localAddress);
@@ -132,7 +132,9 @@ function parseUDPSocketArgs(args) {
     const loop = get('multicastLoopback');
     if (loop !== undefined) o.multicastLoopback = Boolean(loop);
     const ttl = get('multicastTimeToLive');
-    if (ttl !== undefined) o.multicastTimeToLive = idl.toOctet(ttl, true, mctx('multicastTimeToLive'));
+    if (ttl !== undefined) {
+      o.multicastTimeToLive = idl.toOctet(ttl, true, mctx('multicastTimeToLive'));
+    }
   }
   const ra = get('remoteAddress');
   if (ra !== undefined) o.remoteAddress = idl.toDOMString(ra, mctx('remoteAddress'));
@@ -183,7 +185,9 @@ function parseUDPMessage(chunk, mode) {
   const get = idl.dictionary(chunk, dictName, '');
   const m = {};
   const data = get('data');
-  if (data !== undefined) m.data = idl.toBufferSource(data, idl.memberContext('', 'data', dictName));
+  if (data !== undefined) {
+    m.data = idl.toBufferSource(data, idl.memberContext('', 'data', dictName));
+  }
   readDnsQueryType(get, '', dictName, m);
   const ra = get('remoteAddress');
   if (ra !== undefined) m.remoteAddress = idl.toDOMString(ra);

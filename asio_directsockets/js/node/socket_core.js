@@ -64,7 +64,8 @@ class SocketCore {
   close(iface, readable, writable) {
     const ctx = methodContext('close', iface);
     if (this.state === 'opening') {
-      return Promise.reject(domError(ctx, 'Socket is not properly initialized.', 'InvalidStateError'));
+      return Promise.reject(
+          domError(ctx, 'Socket is not properly initialized.', 'InvalidStateError'));
     }
     if (this.state !== 'open') return this.closed.promise;
     if ((readable && readable.locked) || (writable && writable.locked)) {

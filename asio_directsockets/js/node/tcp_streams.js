@@ -112,11 +112,10 @@ function createWritable(socket, config, onClosed) {
     if (state !== 'open') return;
     state = 'aborted';
     const ex = err instanceof DOMException ? err : streamError(err);
-    if (writer.hasPendingWrite) writer.fail(ex);  // the pending write() rejects, erroring the stream
-    else {
-      writer.fail(ex);
-      controller.error(ex);
-    }
+    // A write in progress rejects (which errors the stream); otherwise error it directly.
+    const pending = writer.hasPendingWrite;
+    writer.fail(ex);
+    if (!pending) controller.error(ex);
     onClosed(ex);
   }
 

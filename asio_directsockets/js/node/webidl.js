@@ -1,6 +1,6 @@
 'use strict';
-// The few WebIDL conversions the Direct Sockets IDL needs (https://webidl.spec.whatwg.org/#es-type-mapping),
-// so arguments coerce and fail as they do in Blink's generated bindings.
+// The few Web IDL conversions the Direct Sockets IDL needs, so arguments coerce and fail as they
+// do in Blink's generated bindings (https://webidl.spec.whatwg.org/#es-type-mapping).
 
 const { typeError } = require('./errors');
 
@@ -38,7 +38,8 @@ function toDOMString(v, ctx) {
 function toEnum(v, values, typeName, ctx) {
   const s = toDOMString(v, ctx);
   if (!values.includes(s)) {
-    throw typeError(ctx, `The provided value '${s}' is not a valid enum value of type ${typeName}.`);
+    throw typeError(ctx,
+                    `The provided value '${s}' is not a valid enum value of type ${typeName}.`);
   }
   return s;
 }
