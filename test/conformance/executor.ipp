@@ -420,4 +420,26 @@ BOOST_AUTO_TEST_CASE(use_future_tokens) {
 
 #endif  // __EMSCRIPTEN__
 
+BOOST_AUTO_TEST_CASE(destroying_the_context_destroys_unrun_handlers) {
+  // Handlers that never ran (queued posts, pending socket and timer operations) are
+  // destroyed, not invoked, when the context goes away, releasing what they own.
+  auto token = std::make_shared<int>(0);
+  int invoked = 0;
+  {
+    net::io_context ioc;
+    tcp_pair p = make_tcp_pair(ioc);
+    std::array<char, 8> buf{};
+    net::post(ioc, [&invoked, token] { ++invoked; });
+    p.client.async_read_some(net::buffer(buf),
+                             [&invoked, token](error_code, std::size_t) { ++invoked; });
+    net::steady_timer t(ioc, 1h);
+    t.async_wait([&invoked, token](error_code) { ++invoked; });
+    BOOST_TEST(token.use_count() == 4);
+    // Leave scope: the socket and timer are destroyed first (their handlers are queued as
+    // aborted), then the context destroys everything still queued.
+  }
+  BOOST_TEST(invoked == 0);
+  BOOST_TEST(token.use_count() == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

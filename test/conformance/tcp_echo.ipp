@@ -404,4 +404,24 @@ BOOST_AUTO_TEST_CASE(synchronous_calls) {
   BOOST_TEST(line.size() - n + tail == 4u);  // "rest"
 }
 
+BOOST_AUTO_TEST_CASE(zero_length_operations_succeed_immediately) {
+  // An empty buffer on a stream socket completes at once with success and 0 bytes: it is not
+  // EOF and does not wait for data.
+  net::io_context ioc;
+  tcp_pair p = make_tcp_pair(ioc);
+  std::array<char, 4> buf{};
+  std::vector<std::pair<error_code, std::size_t>> results;
+  auto record = [&](error_code ec, std::size_t n) { results.emplace_back(ec, n); };
+  p.client.async_read_some(net::buffer(buf.data(), 0), record);
+  p.client.async_write_some(net::buffer(buf.data(), 0), record);
+  net::async_read(p.client, net::buffer(buf.data(), 0), record);
+  net::async_write(p.client, net::buffer(buf.data(), 0), record);
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return results.size() == 4; }));
+  for (const auto& [ec, n] : results) {
+    CONF_CHECK_OK(ec);
+    BOOST_TEST(n == 0u);
+  }
+  BOOST_TEST(p.server.available() == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

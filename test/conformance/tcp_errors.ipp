@@ -209,4 +209,40 @@ BOOST_AUTO_TEST_CASE(second_listener_on_same_port_is_address_in_use) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(connect_on_connected_socket_is_already_connected) {
+  net::io_context ioc;
+  tcp::acceptor first = make_acceptor(ioc), other = make_acceptor(ioc);
+  // Connected with the blocking call on purpose: after a non-blocking connect, Linux
+  // answers the next connect() with 0 (it reports the earlier connect's success), so only
+  // later calls give EISCONN; stock Boost.Asio passes that through as success.
+  tcp::socket client(ioc);
+  client.connect(first.local_endpoint());
+  error_code result;
+  bool done = false;
+  client.async_connect(other.local_endpoint(), [&](error_code ec) {
+    result = ec;
+    done = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done; }));
+  CONF_CHECK_EC(result, net::error::already_connected);
+  BOOST_TEST(client.is_open());  // the existing connection is untouched
+  BOOST_TEST(client.remote_endpoint() == first.local_endpoint());
+}
+
+BOOST_AUTO_TEST_CASE(accept_on_acceptor_that_is_not_listening) {
+  net::io_context ioc;
+  tcp::acceptor a(ioc);
+  a.open(tcp::v4());
+  a.bind(loopback(0));  // no listen()
+  error_code result;
+  bool done = false;
+  a.async_accept([&](error_code ec, tcp::socket s) {
+    result = ec;
+    BOOST_TEST(!s.is_open());
+    done = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return done; }));
+  CONF_CHECK_EC(result, net::error::invalid_argument);  // accept() gives EINVAL
+}
+
 BOOST_AUTO_TEST_SUITE_END()
