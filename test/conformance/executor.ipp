@@ -170,27 +170,38 @@ BOOST_AUTO_TEST_CASE(run_for_and_run_one_for) {
 
 BOOST_AUTO_TEST_CASE(work_guard_keeps_run_alive) {
   net::io_context ioc;
+  // Without outstanding work the context stops at once...
+  auto t0 = clk::now();
+  BOOST_TEST(ioc.run_for(10s) == 0u);
+  BOOST_TEST((clk::now() - t0 < 5s));
+  BOOST_TEST(ioc.stopped());
+  ioc.restart();
+
+  // ...while a work guard alone keeps it running, here until run_for's deadline.
   auto guard = net::make_work_guard(ioc);
   BOOST_TEST(guard.owns_work());
-  net::steady_timer t(ioc, 50ms);
+  t0 = clk::now();
+  BOOST_TEST(ioc.run_for(50ms) == 0u);
+  BOOST_TEST((clk::now() - t0 >= 50ms));
+  BOOST_TEST(!ioc.stopped());
+
+  // Releasing the guard from a handler lets the context run out of work and return.
   int handlers = 0;
+  net::steady_timer t(ioc, 20ms);
   t.async_wait([&](error_code ec) {
     CONF_CHECK_OK(ec);
     ++handlers;
-    // Without the guard run() would return here; post more work, then release it.
     net::post(ioc, [&] {
       ++handlers;
       guard.reset();
     });
   });
-  watchdog wd(ioc, 10s);
-  net::post(ioc, [&] { wd.disarm(); });
-  const auto t0 = clk::now();
-  ioc.run();  // must not return before guard.reset()
-  BOOST_TEST(!guard.owns_work());
+  t0 = clk::now();
+  ioc.run_for(10s);
   BOOST_TEST(handlers == 2);
-  BOOST_TEST((clk::now() - t0 >= 50ms));
-  BOOST_TEST(!wd.fired());
+  BOOST_TEST(!guard.owns_work());
+  BOOST_TEST(ioc.stopped());
+  BOOST_TEST((clk::now() - t0 < 5s));
 }
 
 BOOST_AUTO_TEST_CASE(strand_serialises_and_bind_executor) {
@@ -366,43 +377,66 @@ BOOST_AUTO_TEST_CASE(exception_from_handler_propagates_out_of_run) {
 
 #ifndef __EMSCRIPTEN__
 
-BOOST_AUTO_TEST_CASE(post_from_another_thread_while_run_blocks) {
+// Threads can hang rather than fail, so these are bounded by run_for and future::wait_for
+// as well as Boost.Test's timeout decorator.
+
+BOOST_AUTO_TEST_CASE(post_from_another_thread_while_run_blocks, *boost::unit_test::timeout(60)) {
   net::io_context ioc;
   auto guard = net::make_work_guard(ioc);
   std::atomic<int> ran{0};
-  std::thread runner([&] { ioc.run(); });
+  std::atomic<bool> guard_released{false};
+  std::thread runner([&] { ioc.run_for(20s); });
   std::thread poster([&] {
+    std::this_thread::sleep_for(10ms);  // let run() block first
     for (int i = 0; i < 1000; ++i)
       net::post(ioc, [&] { ++ran; });
-    net::post(ioc, [&] { guard.reset(); });
+    net::post(ioc, [&] {
+      guard.reset();
+      guard_released = true;
+    });
   });
+  const auto t0 = clk::now();
   poster.join();
   runner.join();  // returns once the guard is gone and the queue is drained
   BOOST_TEST(ran.load() == 1000);
+  BOOST_TEST(guard_released.load());
+  BOOST_TEST((clk::now() - t0 < 10s));
 }
 
-BOOST_AUTO_TEST_CASE(stop_from_another_thread) {
+BOOST_AUTO_TEST_CASE(stop_from_another_thread, *boost::unit_test::timeout(60)) {
   net::io_context ioc;
   auto guard = net::make_work_guard(ioc);
-  std::thread runner([&] { ioc.run(); });
+  const auto t0 = clk::now();
+  std::thread runner([&] { ioc.run_for(20s); });
   std::this_thread::sleep_for(20ms);
   ioc.stop();
   runner.join();
   BOOST_TEST(ioc.stopped());
+  BOOST_TEST((clk::now() - t0 < 10s));
 }
 
-BOOST_AUTO_TEST_CASE(use_future_tokens) {
+BOOST_AUTO_TEST_CASE(use_future_tokens, *boost::unit_test::timeout(60)) {
   net::io_context ioc;
   auto guard = net::make_work_guard(ioc);
-  std::thread runner([&] { ioc.run(); });
+  std::thread runner([&] { ioc.run_for(30s); });
+  struct stop_and_join {  // also on a failed BOOST_TEST_REQUIRE, never leave a joinable thread
+    net::io_context& ioc;
+    std::thread& t;
+    ~stop_and_join() {
+      ioc.stop();
+      if (t.joinable()) t.join();
+    }
+  } joiner{ioc, runner};
 
   net::steady_timer t(ioc, 10ms);
   std::future<void> waited = t.async_wait(net::use_future);
+  BOOST_TEST_REQUIRE((waited.wait_for(20s) == std::future_status::ready));
   BOOST_CHECK_NO_THROW(waited.get());
 
   // A failing operation delivers its error as a system_error from get().
   tcp::socket s(ioc);
   std::future<void> refused = s.async_connect(loopback(closed_tcp_port(ioc)), net::use_future);
+  BOOST_TEST_REQUIRE((refused.wait_for(20s) == std::future_status::ready));
   try {
     refused.get();
     BOOST_ERROR("connect to a closed port succeeded");
@@ -410,8 +444,10 @@ BOOST_AUTO_TEST_CASE(use_future_tokens) {
     CONF_CHECK_EC(e.code(), net::error::connection_refused);
   }
 
+  // Operations with a value: the future carries it.
   std::future<int> value = net::co_spawn(
       ioc, []() -> net::awaitable<int> { co_return 42; }, net::use_future);
+  BOOST_TEST_REQUIRE((value.wait_for(20s) == std::future_status::ready));
   BOOST_TEST(value.get() == 42);
 
   guard.reset();

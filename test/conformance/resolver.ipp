@@ -140,7 +140,7 @@ BOOST_AUTO_TEST_CASE(async_connect_tries_endpoints_in_order) {
   CONF_CHECK_EC(empty_ec, net::error::not_found);
 }
 
-BOOST_AUTO_TEST_CASE(synchronous_resolve_and_connect) {
+BOOST_AUTO_TEST_CASE(synchronous_resolve_and_connect, *boost::unit_test::timeout(60)) {
   net::io_context ioc;
   tcp::acceptor acceptor = make_acceptor(ioc);
   const unsigned short port = acceptor.local_endpoint().port();

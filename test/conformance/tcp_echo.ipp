@@ -364,7 +364,8 @@ BOOST_AUTO_TEST_CASE(accept_variants) {
   BOOST_TEST(s4->remote_endpoint() == c4.local_endpoint());
 }
 
-BOOST_AUTO_TEST_CASE(synchronous_calls) {
+// Blocking calls have no watchdog of their own; the decorator bounds them natively.
+BOOST_AUTO_TEST_CASE(synchronous_calls, *boost::unit_test::timeout(60)) {
   // Blocking calls work single-threaded because the kernel completes the TCP handshake into
   // the listen backlog before accept() is called.
   net::io_context ioc;
