@@ -1,6 +1,7 @@
 // A datagram socket (Asio's basic_datagram_socket): send_to/receive_from on
 // any socket, send/receive once connected. A datagram larger than the buffer
-// is truncated and reported as error::message_size, as on Linux with Asio.
+// is truncated and reported as success with the bytes that fit, as Boost.Asio
+// does on Linux.
 #pragma once
 
 #include <asio_directsockets/basic_socket.hpp>
@@ -107,7 +108,7 @@ class basic_datagram_socket : public basic_socket<Protocol, Executor> {
       if (!detail::socket_ops::recvfrom(this->impl_.native_handle(), b.iov, b.count, flags,
                                         sender.data(), &len, ec, n))
         return false;
-      if (!ec || ec == boost::asio::error::message_size) sender.resize(len);
+      if (!ec) sender.resize(len);
       return true;
     });
     return n;

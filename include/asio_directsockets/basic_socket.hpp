@@ -204,6 +204,11 @@ class basic_socket : public boost::asio::socket_base {
     if (detail::socket_ops::start_connect(fd, peer.data(), peer.size(), ec)) return;
     detail::socket_ops::poll_wait(fd, detail::socket_ops::wait_kind::write, ec);
     if (!ec) detail::socket_ops::connect_result(fd, ec);
+    // Linux answers the first connect() after a finished non-blocking one
+    // with 0; consume it so a later connect() gives EISCONN, as Asio's
+    // blocking connect leaves things.
+    boost::system::error_code ignored;
+    if (!ec) detail::socket_ops::start_connect(fd, peer.data(), peer.size(), ignored);
   }
 
   template <typename ConnectToken = boost::asio::default_completion_token_t<executor_type>>

@@ -134,7 +134,7 @@ class basic_waitable_timer {
   }
   void wait(boost::system::error_code& ec) {
     for (time_point now = Clock::now(); now < expiry_; now = Clock::now())
-      std::this_thread::sleep_for(WaitTraits::to_wait_duration(expiry_));
+      std::this_thread::sleep_for(WaitTraits::to_wait_duration(expiry_ - now));
     ec.clear();
   }
 

@@ -60,7 +60,12 @@ class timer_queue : public timer_queue_base {
 
   long long wait_duration_usec(long long max_usec) const override {
     if (heap_.empty()) return max_usec;
-    auto d = WaitTraits::to_wait_duration(heap_[0].time);
+    // Not WaitTraits::to_wait_duration(time_point): it computes now + max(),
+    // which overflows and reports every deadline as "never".
+    const time_point now = Clock::now();
+    const time_point expiry = heap_[0].time;
+    if (!(now < expiry)) return 0;
+    auto d = WaitTraits::to_wait_duration(expiry - now);
     long long usec = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
     // Round up so a wait never ends just before the deadline and spins.
     if (std::chrono::duration_cast<std::chrono::microseconds>(d) < d) ++usec;

@@ -196,10 +196,10 @@ bool recv(int fd, iovec* iov, std::size_t n, int flags, bool is_stream, bool all
     ssize_t r = ::recvmsg(fd, &msg, flags);
     if (r >= 0) {
       bytes = static_cast<std::size_t>(r);
+      // A truncated datagram is reported as success with the bytes that fit,
+      // exactly as Boost.Asio does on POSIX (MSG_TRUNC is not surfaced).
       if (r == 0 && is_stream)
         ec = boost::asio::error::eof;
-      else if (!is_stream && (msg.msg_flags & MSG_TRUNC))
-        ec = boost::asio::error::message_size;
       else
         ec.clear();
       return true;
@@ -249,10 +249,7 @@ bool recvfrom(int fd, iovec* iov, std::size_t n, int flags, sockaddr* addr, std:
     if (r >= 0) {
       bytes = static_cast<std::size_t>(r);
       *addrlen = msg.msg_namelen;
-      if (msg.msg_flags & MSG_TRUNC)
-        ec = boost::asio::error::message_size;
-      else
-        ec.clear();
+      ec.clear();
       return true;
     }
     if (errno == EINTR) continue;

@@ -111,7 +111,7 @@ class receive_from_op_base : public reactor_op {
     if (!socket_ops::recvfrom(self->fd_, b.iov, b.count, self->flags_, self->sender_.data(), &len,
                               self->ec_, self->bytes_))
       return not_done;
-    if (!self->ec_ || self->ec_ == boost::asio::error::message_size) self->sender_.resize(len);
+    if (!self->ec_) self->sender_.resize(len);
     return done;
   }
 
