@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs, then runs
+#   1. the native build: conformance suite vs stock Boost.Asio and vs us, native-only suite
+#   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. the Node implementation of Direct Sockets (node --test)
+# Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=${JOBS:-$(nproc)}
+
+.ci/setup
+
+echo "== native build and tests"
+cmake -S . -B build/native -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/native -j"$jobs"
+(cd build/native && ctest --output-on-failure -j1)
+
+echo "== ASan + UBSan"
+cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+  -DASIO_DS_SANITIZE=address,undefined -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build build/sanitize -j"$jobs"
+(cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j1 -E conformance_boost_asio)
+
+echo "== Node Direct Sockets implementation"
+node --test "$root/asio_directsockets/js/test/"
+
+echo "run-all: every suite passed"
