@@ -2,7 +2,31 @@
 
 #include <cerrno>
 
+#if defined(__EMSCRIPTEN__)
+#include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
+
+#include <arpa/inet.h>
+#endif
+
 namespace asio_directsockets::detail {
+
+std::string lookup_host(const std::string& host, int& flags) {
+#if defined(__EMSCRIPTEN__)
+  if (host.empty()) return host;
+  unsigned char buf[16];
+  if (::inet_pton(AF_INET, host.c_str(), buf) == 1 || ::inet_pton(AF_INET6, host.c_str(), buf) == 1)
+    return host;
+  if (host == "localhost") return "127.0.0.1";
+  in_addr synthetic{htonl(ds::name_to_synthetic_v4(host.c_str()))};
+  char text[INET_ADDRSTRLEN];
+  ::inet_ntop(AF_INET, &synthetic, text, sizeof text);
+  flags |= AI_NUMERICHOST;
+  return text;
+#else
+  (void)flags;
+  return host;
+#endif
+}
 
 boost::system::error_code translate_addrinfo_error(int error) {
   namespace e = boost::asio::error;

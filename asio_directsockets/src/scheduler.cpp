@@ -2,6 +2,10 @@
 
 #include <stdexcept>
 
+#if defined(__EMSCRIPTEN__)
+#include <asio_directsockets/detail/backend/direct_sockets/browser_loop.hpp>
+#endif
+
 namespace asio_directsockets::detail {
 
 namespace {
@@ -88,6 +92,9 @@ void scheduler::post_deferred_completions(op_queue& ops) {
 
 void scheduler::wake_runner(std::unique_lock<std::mutex>&) {
   if (waiting_in_reactor_) reactor_.interrupt();
+#if defined(__EMSCRIPTEN__)
+  browser_loop::request_drain(this);
+#endif
 }
 
 void scheduler::stop() {
@@ -126,9 +133,18 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
     if (waited && timeout_usec >= 0) return 0;
     op_queue completed;
     waiting_in_reactor_ = true;
-    reactor_.run(lock, timeout_usec, completed);
+    const bool may_continue = reactor_.run(lock, timeout_usec, completed);
     waiting_in_reactor_ = false;
     ready_.push(completed);
+    if (!may_continue && ready_.empty()) {
+      // Browser callback mode: return to the JS event loop; completions,
+      // timers and posts bring the loop back through ads_drain().
+      yielded_ = true;
+#if defined(__EMSCRIPTEN__)
+      browser_loop::attach(this);
+#endif
+      return 0;
+    }
     waited = true;
   }
   return 0;
@@ -138,6 +154,7 @@ std::size_t scheduler::run_many(long long timeout_usec, std::size_t limit,
                                 const std::chrono::steady_clock::time_point* deadline) {
   runner_scope scope(*this);
   std::size_t n = 0;
+  yielded_ = false;
   std::unique_lock<std::mutex> lock(mutex_);
   while (n < limit) {
     long long budget = timeout_usec;
@@ -149,6 +166,7 @@ std::size_t scheduler::run_many(long long timeout_usec, std::size_t limit,
     if (!lock.owns_lock()) lock.lock();
     std::size_t ran = do_run_one(lock, budget);
     if (ran == 0) {
+      if (yielded_) break;
       if (deadline && !stopped_ && std::chrono::steady_clock::now() < *deadline) continue;
       break;
     }

@@ -13,6 +13,12 @@ namespace asio_directsockets::detail {
 
 boost::system::error_code translate_addrinfo_error(int error);
 
+// The host text getaddrinfo() should see. Natively the name itself. In a
+// browser there is no DNS: IP literals and "localhost" resolve locally, and
+// any other name becomes an address in 240.0.0.0/8 that stands for it, which
+// connect() turns back into the name for Direct Sockets to resolve.
+std::string lookup_host(const std::string& host, int& flags);
+
 // Runs getaddrinfo; `family`/`socktype`/`protocol` as in the hints.
 template <typename Protocol>
 boost::asio::ip::basic_resolver_results<Protocol> resolve_names(const std::string& host,
@@ -26,7 +32,8 @@ boost::asio::ip::basic_resolver_results<Protocol> resolve_names(const std::strin
   hints.ai_socktype = socktype;
   hints.ai_protocol = protocol;
   addrinfo* result = nullptr;
-  int error = ::getaddrinfo(host.empty() ? nullptr : host.c_str(),
+  const std::string lookup = lookup_host(host, hints.ai_flags);
+  int error = ::getaddrinfo(lookup.empty() ? nullptr : lookup.c_str(),
                             service.empty() ? nullptr : service.c_str(), &hints, &result);
   ec = translate_addrinfo_error(error);
   if (ec) return {};

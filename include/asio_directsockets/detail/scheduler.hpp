@@ -66,6 +66,7 @@ class scheduler {
   std::atomic<std::size_t> outstanding_work_{0};
   bool stopped_ = false;
   bool waiting_in_reactor_ = false;
+  bool yielded_ = false;  // the last pass returned to the browser's event loop
   bool shutdown_ = false;
   std::atomic<std::thread::id> runner_{};
   backend::reactor reactor_;

@@ -9,6 +9,9 @@
 #if defined(__linux__)
 #include <sys/eventfd.h>
 #endif
+#if defined(__EMSCRIPTEN__)
+#include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
+#endif
 
 namespace asio_directsockets::detail::backend {
 
@@ -92,6 +95,10 @@ void poll_reactor::deregister_descriptor(descriptor_state*& state) {
         ops.push(op);
       }
     }
+#if defined(__EMSCRIPTEN__)
+    // The bridge must let go of the aborted ops' buffers before they return.
+    if (ds::is_ds(state->fd_)) ds::cancel(state->fd_);
+#endif
     (state->prev_ ? state->prev_->next_ : registered_) = state->next_;
     if (state->next_) state->next_->prev_ = state->prev_;
     // A poll in progress may still report this descriptor; forget it there.
@@ -138,6 +145,9 @@ void poll_reactor::cancel_ops(descriptor_state* state) {
         ops.push(op);
       }
     }
+#if defined(__EMSCRIPTEN__)
+    if (ds::is_ds(state->fd_)) ds::cancel(state->fd_);
+#endif
   }
   owner_.post_deferred_completions(ops);
 }
@@ -147,6 +157,10 @@ void poll_reactor::cancel_by_key(descriptor_state* state, int op_type, void* key
   {
     std::lock_guard<std::mutex> lock(owner_.mutex());
     op = state->ops_[op_type].remove_by_key(key);
+#if defined(__EMSCRIPTEN__)
+    // Aborts the JS operations of both directions; the other one is retried.
+    if (op && ds::is_ds(state->fd_)) ds::cancel(state->fd_);
+#endif
   }
   if (!op) return;
   op->ec_ = boost::asio::error::operation_aborted;
@@ -221,13 +235,16 @@ void poll_reactor::run_ops(descriptor_state* state, int op_type, op_queue& compl
   }
 }
 
-void poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_usec,
+bool poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_usec,
                        op_queue& completed) {
   pollfds_.clear();
   polled_states_.clear();
   pollfds_.push_back({wakeup_read_fd_, POLLIN, 0});
   polled_states_.push_back(nullptr);
   for (descriptor_state* s = registered_; s; s = s->next_) {
+#if defined(__EMSCRIPTEN__)
+    if (ds::is_ds(s->fd_)) continue;  // Direct Sockets report through events
+#endif
     short events = 0;
     for (int i = 0; i < max_ops; ++i)
       if (!s->ops_[i].empty()) events |= poll_events[i];
@@ -236,30 +253,74 @@ void poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_use
     polled_states_.push_back(s);
   }
 
-  long long usec = timer_wait_usec(timeout_usec);
-  int timeout_ms = static_cast<int>((usec + 999) / 1000);
-
+  const long long usec = timer_wait_usec(timeout_usec);
+#if defined(__EMSCRIPTEN__)
+  return run_browser(lock, usec, completed);
+#else
+  const int timeout_ms = static_cast<int>((usec + 999) / 1000);
   lock.unlock();
-  int n = ::poll(pollfds_.data(), static_cast<nfds_t>(pollfds_.size()), timeout_ms);
+  const int n = ::poll(pollfds_.data(), static_cast<nfds_t>(pollfds_.size()), timeout_ms);
   lock.lock();
-
-  if (n > 0) {
-    if (pollfds_[0].revents) drain_wakeup();
-    for (std::size_t i = 1; i < pollfds_.size(); ++i) {
-      short revents = pollfds_[i].revents;
-      descriptor_state* s = polled_states_[i];
-      if (!revents || !s) continue;
-      // Errors and hang-ups wake every kind of op: each perform() then sees
-      // the real result (eof, reset, refused) from its own system call.
-      const short failure = POLLERR | POLLHUP | POLLNVAL;
-      if (revents & (POLLPRI | failure)) run_ops(s, except_op, completed);
-      if (revents & (POLLOUT | failure)) run_ops(s, write_op, completed);
-      if (revents & (POLLIN | failure)) run_ops(s, read_op, completed);
-    }
-  }
+  if (n > 0) dispatch_poll_results(completed);
   polled_states_.clear();
   finish_timers(completed);
+  return true;
+#endif
 }
+
+void poll_reactor::dispatch_poll_results(op_queue& completed) {
+  if (pollfds_[0].revents) drain_wakeup();
+  for (std::size_t i = 1; i < pollfds_.size(); ++i) {
+    short revents = pollfds_[i].revents;
+    descriptor_state* s = polled_states_[i];
+    if (!revents || !s) continue;
+    // Errors and hang-ups wake every kind of op: each perform() then sees
+    // the real result (eof, reset, refused) from its own system call.
+    const short failure = POLLERR | POLLHUP | POLLNVAL;
+    if (revents & (POLLPRI | failure)) run_ops(s, except_op, completed);
+    if (revents & (POLLOUT | failure)) run_ops(s, write_op, completed);
+    if (revents & (POLLIN | failure)) run_ops(s, read_op, completed);
+  }
+}
+
+#if defined(__EMSCRIPTEN__)
+void poll_reactor::dispatch_browser_events(op_queue& completed) {
+  std::vector<ds::event> events;
+  ds::take_events(events);
+  for (const ds::event& ev : events) {
+    for (descriptor_state* s = registered_; s; s = s->next_) {
+      if (s->fd_ != ev.fd) continue;
+      run_ops(s, ev.dir == ds::read_direction ? read_op : write_op, completed);
+      break;
+    }
+  }
+}
+
+bool poll_reactor::run_browser(std::unique_lock<std::mutex>& lock, long long usec,
+                               op_queue& completed) {
+  // Plain fds (pipes) only become ready through this program's own writes,
+  // so a zero-timeout poll between handlers sees every change.
+  if (pollfds_.size() > 1 && ::poll(pollfds_.data(), static_cast<nfds_t>(pollfds_.size()), 0) > 0)
+    dispatch_poll_results(completed);
+  dispatch_browser_events(completed);
+  finish_timers(completed);
+  if (!completed.empty() || usec == 0) {
+    polled_states_.clear();
+    return true;
+  }
+  if (!ds::can_block()) {
+    polled_states_.clear();
+    return false;
+  }
+  lock.unlock();
+  ds::wait(static_cast<int>((usec + 999) / 1000));
+  lock.lock();
+  dispatch_browser_events(completed);
+  finish_timers(completed);
+  polled_states_.clear();
+  return true;
+}
+#endif
 
 void poll_reactor::shutdown(op_queue& ops) {
   for (descriptor_state* s = registered_; s; s = s->next_)

@@ -7,6 +7,16 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#if defined(__EMSCRIPTEN__)
+#include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
+// In a browser build every socket is a Direct Sockets pseudo descriptor;
+// only plain fds (pipes) reach the POSIX calls below.
+#define ADS_ROUTE(fd, call) \
+  if (ds::is_ds(fd)) return ds::call
+#else
+#define ADS_ROUTE(fd, call)
+#endif
+
 #include <cerrno>
 
 namespace asio_directsockets::detail::socket_ops {
@@ -34,6 +44,9 @@ error_code last_error() {
 }
 
 int socket(int family, int type, int protocol, error_code& ec) {
+#if defined(__EMSCRIPTEN__)
+  return ds::socket(family, type, protocol, ec);
+#endif
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
   int fd = ::socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
 #else
@@ -56,6 +69,7 @@ int socket(int family, int type, int protocol, error_code& ec) {
 }
 
 void close(int fd, error_code& ec) {
+  ADS_ROUTE(fd, close(fd, ec));
   ec.clear();
   if (fd < 0) return;
   // EINTR still closes the descriptor on Linux; retrying could close another.
@@ -63,6 +77,9 @@ void close(int fd, error_code& ec) {
 }
 
 void set_internal_non_blocking(int fd, error_code& ec) {
+#if defined(__EMSCRIPTEN__)
+  if (ds::is_ds(fd)) return ec.clear();  // nothing in Direct Sockets ever blocks
+#endif
   int flags = ::fcntl(fd, F_GETFL, 0);
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
     ec = last_error();
@@ -71,6 +88,7 @@ void set_internal_non_blocking(int fd, error_code& ec) {
 }
 
 void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
+  ADS_ROUTE(fd, bind(fd, addr, len, ec));
   if (::bind(fd, addr, static_cast<socklen_t>(len)) != 0)
     ec = last_error();
   else
@@ -78,6 +96,7 @@ void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
 }
 
 void listen(int fd, int backlog, error_code& ec) {
+  ADS_ROUTE(fd, listen(fd, backlog, ec));
   if (::listen(fd, backlog) != 0)
     ec = last_error();
   else
@@ -85,6 +104,7 @@ void listen(int fd, int backlog, error_code& ec) {
 }
 
 bool start_connect(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
+  ADS_ROUTE(fd, start_connect(fd, addr, len, ec));
   if (::connect(fd, addr, static_cast<socklen_t>(len)) == 0) {
     ec.clear();
     return true;
@@ -96,6 +116,7 @@ bool start_connect(int fd, const sockaddr* addr, std::size_t len, error_code& ec
 }
 
 void connect_result(int fd, error_code& ec) {
+  ADS_ROUTE(fd, connect_result(fd, ec));
   int err = 0;
   socklen_t len = sizeof err;
   if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
@@ -107,6 +128,7 @@ void connect_result(int fd, error_code& ec) {
 }
 
 void shutdown(int fd, int what, error_code& ec) {
+  ADS_ROUTE(fd, shutdown(fd, what, ec));
   if (::shutdown(fd, what) != 0)
     ec = last_error();
   else
@@ -114,6 +136,7 @@ void shutdown(int fd, int what, error_code& ec) {
 }
 
 void getsockopt(int fd, int level, int name, void* data, std::size_t* size, error_code& ec) {
+  ADS_ROUTE(fd, getsockopt(fd, level, name, data, size, ec));
   socklen_t len = static_cast<socklen_t>(*size);
   if (::getsockopt(fd, level, name, data, &len) != 0) {
     ec = last_error();
@@ -130,6 +153,7 @@ void getsockopt(int fd, int level, int name, void* data, std::size_t* size, erro
 }
 
 void setsockopt(int fd, int level, int name, const void* data, std::size_t size, error_code& ec) {
+  ADS_ROUTE(fd, setsockopt(fd, level, name, data, size, ec));
   if (::setsockopt(fd, level, name, data, static_cast<socklen_t>(size)) != 0)
     ec = last_error();
   else
@@ -137,6 +161,7 @@ void setsockopt(int fd, int level, int name, const void* data, std::size_t size,
 }
 
 void getsockname(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
+  ADS_ROUTE(fd, getsockname(fd, addr, len, ec));
   socklen_t l = static_cast<socklen_t>(*len);
   if (::getsockname(fd, addr, &l) != 0) {
     ec = last_error();
@@ -147,6 +172,7 @@ void getsockname(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
 }
 
 void getpeername(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
+  ADS_ROUTE(fd, getpeername(fd, addr, len, ec));
   socklen_t l = static_cast<socklen_t>(*len);
   if (::getpeername(fd, addr, &l) != 0) {
     ec = last_error();
@@ -157,6 +183,7 @@ void getpeername(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
 }
 
 std::size_t available(int fd, error_code& ec) {
+  ADS_ROUTE(fd, available(fd, ec));
   int n = 0;
   if (::ioctl(fd, FIONREAD, &n) != 0) {
     ec = last_error();
@@ -167,6 +194,12 @@ std::size_t available(int fd, error_code& ec) {
 }
 
 bool at_mark(int fd, error_code& ec) {
+#if defined(__EMSCRIPTEN__)
+  if (ds::is_ds(fd)) {
+    ec = boost::asio::error::operation_not_supported;
+    return false;
+  }
+#endif
 #if defined(SIOCATMARK)
   int mark = 0;
   if (::ioctl(fd, SIOCATMARK, &mark) != 0) {
@@ -183,6 +216,7 @@ bool at_mark(int fd, error_code& ec) {
 
 bool recv(int fd, iovec* iov, std::size_t n, int flags, bool is_stream, bool all_empty,
           error_code& ec, std::size_t& bytes) {
+  ADS_ROUTE(fd, recv(fd, iov, n, is_stream, all_empty, ec, bytes));
   // A zero-length stream read completes at once, as in Asio.
   if (is_stream && all_empty) {
     ec.clear();
@@ -214,6 +248,7 @@ bool recv(int fd, iovec* iov, std::size_t n, int flags, bool is_stream, bool all
 
 bool send(int fd, const iovec* iov, std::size_t n, int flags, bool all_empty, error_code& ec,
           std::size_t& bytes) {
+  ADS_ROUTE(fd, send(fd, iov, n, all_empty, ec, bytes));
   if (all_empty) {
     ec.clear();
     bytes = 0;
@@ -239,6 +274,7 @@ bool send(int fd, const iovec* iov, std::size_t n, int flags, bool all_empty, er
 
 bool recvfrom(int fd, iovec* iov, std::size_t n, int flags, sockaddr* addr, std::size_t* addrlen,
               error_code& ec, std::size_t& bytes) {
+  ADS_ROUTE(fd, recvfrom(fd, iov, n, addr, addrlen, ec, bytes));
   for (;;) {
     msghdr msg{};
     msg.msg_name = addr;
@@ -262,6 +298,7 @@ bool recvfrom(int fd, iovec* iov, std::size_t n, int flags, sockaddr* addr, std:
 
 bool sendto(int fd, const iovec* iov, std::size_t n, int flags, const sockaddr* addr,
             std::size_t addrlen, error_code& ec, std::size_t& bytes) {
+  ADS_ROUTE(fd, sendto(fd, iov, n, addr, addrlen, ec, bytes));
   for (;;) {
     msghdr msg{};
     msg.msg_name = const_cast<sockaddr*>(addr);
@@ -283,6 +320,7 @@ bool sendto(int fd, const iovec* iov, std::size_t n, int flags, const sockaddr* 
 }
 
 bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& new_fd) {
+  ADS_ROUTE(fd, accept(fd, addr, addrlen, ec, new_fd));
   for (;;) {
     socklen_t len = addrlen ? static_cast<socklen_t>(*addrlen) : 0;
 #if defined(__linux__)
@@ -357,6 +395,8 @@ bool write(int fd, const iovec* iov, std::size_t n, bool all_empty, error_code& 
 }
 
 void poll_wait(int fd, wait_kind kind, error_code& ec) {
+  ADS_ROUTE(fd,
+            wait_ready(fd, kind == wait_kind::read ? ds::read_direction : ds::write_direction, ec));
   pollfd p{fd,
            static_cast<short>(kind == wait_kind::read    ? POLLIN
                               : kind == wait_kind::write ? POLLOUT

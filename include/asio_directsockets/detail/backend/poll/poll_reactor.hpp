@@ -68,8 +68,12 @@ class poll_reactor {
                   typename timer_queue<Clock, Traits>::per_timer_data& from);
 
   // Called by the scheduler with its mutex held: waits up to timeout_usec
-  // (negative = no limit) and moves finished ops to `completed`.
-  void run(std::unique_lock<std::mutex>& lock, long long timeout_usec, op_queue& completed);
+  // (negative = no limit) and moves finished ops to `completed`. Returns
+  // false when it had to wait but may not: a browser build without ASYNCIFY
+  // must return to the JS event loop instead (docs/browser.md).
+  bool run(std::unique_lock<std::mutex>& lock, long long timeout_usec, op_queue& completed);
+  // Time until the earliest timer, capped at limit_usec (negative: 5 min).
+  long long timer_wait_usec(long long limit_usec) const;
   // Makes a blocked run() return early. Safe from any thread.
   void interrupt();
   // Collects every pending op for destruction (context teardown).
@@ -82,7 +86,10 @@ class poll_reactor {
   void owner_post_deferred(op_queue& ops);
 
   void wake_if_waiting();
-  long long timer_wait_usec(long long limit_usec) const;
+  void dispatch_poll_results(op_queue& completed);
+  // Browser builds: runs the ops whose Direct Sockets operation finished.
+  bool run_browser(std::unique_lock<std::mutex>& lock, long long usec, op_queue& completed);
+  void dispatch_browser_events(op_queue& completed);
   void finish_timers(op_queue& completed);
   void run_ops(descriptor_state* state, int op_type, op_queue& completed);
   void drain_wakeup();

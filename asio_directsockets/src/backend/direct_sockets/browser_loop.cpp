@@ -1,0 +1,73 @@
+#include <asio_directsockets/detail/backend/direct_sockets/bridge.hpp>
+#include <asio_directsockets/detail/backend/direct_sockets/browser_loop.hpp>
+#include <asio_directsockets/detail/scheduler.hpp>
+
+#include <emscripten/emscripten.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace asio_directsockets::detail::browser_loop {
+
+namespace {
+
+std::vector<scheduler*> attached;
+bool draining = false;
+
+bool is_attached(scheduler* s) {
+  return std::find(attached.begin(), attached.end(), s) != attached.end();
+}
+
+// One JS timer covers the earliest deadline of every attached context.
+void schedule_next() {
+  if (attached.empty()) return;
+  constexpr long long no_timer = 5LL * 60 * 1000 * 1000;  // the reactor's cap
+  long long usec = -1;
+  for (scheduler* s : attached) {
+    long long u = s->get_reactor().timer_wait_usec(-1);
+    if (u >= no_timer) continue;
+    usec = usec < 0 ? u : std::min(usec, u);
+  }
+  ads_schedule_drain(usec < 0 ? -1 : static_cast<int>((usec + 999) / 1000));
+}
+
+}  // namespace
+
+void attach(scheduler* s) {
+  if (!is_attached(s)) attached.push_back(s);
+  if (!draining) schedule_next();
+}
+
+void detach(scheduler* s) {
+  attached.erase(std::remove(attached.begin(), attached.end(), s), attached.end());
+}
+
+void drain_all() {
+  draining = true;
+  const std::vector<scheduler*> contexts = attached;
+  for (scheduler* s : contexts) {
+    if (!is_attached(s)) continue;  // destroyed by an earlier handler
+    try {
+      s->poll();
+    } catch (...) {
+      // No run() caller exists to receive the exception, and none may
+      // escape into JS: stop that context.
+      s->stop();
+    }
+    if (s->stopped()) detach(s);
+  }
+  draining = false;
+  schedule_next();
+}
+
+void request_drain(scheduler* s) {
+  if (draining || s->running_in_this_thread() || !is_attached(s)) return;
+  ads_schedule_drain(0);
+}
+
+}  // namespace asio_directsockets::detail::browser_loop
+
+// Called by the JS bridge from a fresh task: runs what became ready.
+extern "C" EMSCRIPTEN_KEEPALIVE void ads_drain() {
+  asio_directsockets::detail::browser_loop::drain_all();
+}

@@ -1,0 +1,61 @@
+// The JavaScript side of the Direct Sockets backend, as C sees it: the
+// imports implemented by asio_directsockets/js/library_direct_sockets.js
+// (see docs/browser-bridge.md for the contract) and its result codes.
+#pragma once
+
+#include <boost/system/error_code.hpp>
+
+#include <cstddef>
+
+extern "C" {
+int ads_tcp_connect(int op, const char* host, int port, int no_delay, int keep_alive_delay_ms,
+                    int send_buffer, int receive_buffer, int dns_query_type);
+int ads_tcp_listen(int op, const char* local_address, int local_port, int backlog, int ipv6_only);
+void ads_accept(int handle, int op);
+void ads_read(int handle, int op, void* buf, int len);
+void ads_write(int handle, int op, const void* buf, int len);
+int ads_udp_open(int op, const char* remote_address, int remote_port, const char* local_address,
+                 int local_port, int send_buffer, int receive_buffer, int ipv6_only);
+void ads_udp_send(int handle, int op, const void* buf, int len, const char* address, int port);
+void ads_udp_receive(int handle, int op, void* buf, int len, char* from_address, int* from_port);
+int ads_endpoint(int handle, int which, char* address_out, int* port_out);
+int ads_available(int handle);
+void ads_cancel(int handle);
+void ads_shutdown_send(int handle);
+void ads_close(int handle);
+int ads_multicast(int handle, int join, const char* group);
+void ads_take_completions(void);
+void ads_schedule_drain(int timeout_ms);
+int ads_wait(int timeout_ms);
+int ads_can_block(void);
+}
+
+namespace asio_directsockets::detail::ds {
+
+// Result codes shared with the JS bridge.
+enum result : int {
+  ok = 0,
+  eof = 1,
+  connection_refused = 2,
+  host_unreachable = 3,
+  timed_out = 4,
+  access_denied = 5,
+  invalid_argument = 6,
+  connection_reset = 7,
+  broken_pipe = 8,
+  operation_aborted = 9,
+  host_not_found = 10,
+  network_down = 11,
+  address_in_use = 12,
+  not_connected = 13,
+  bad_descriptor = 14,
+  not_supported = 15,
+  message_size = 16,
+  no_buffer_space = 17,
+};
+
+// Maps a bridge result to the boost::asio::error value a native program
+// would see in the same situation (docs/errors.md).
+boost::system::error_code to_error_code(int result);
+
+}  // namespace asio_directsockets::detail::ds
