@@ -12,7 +12,6 @@ target_compile_definitions(asio_directsockets PUBLIC
 set(ASIO_DS_JS_LIBRARY "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/library_direct_sockets.js")
 target_link_options(asio_directsockets PUBLIC
   -fexceptions "SHELL:--js-library ${ASIO_DS_JS_LIBRARY}")
-set_property(TARGET asio_directsockets APPEND PROPERTY INTERFACE_LINK_DEPENDS ${ASIO_DS_JS_LIBRARY})
 
 # Blocking mode: run() suspends on the JS event loop (unchanged programs).
 # Link a program with this to get it; see docs/browser.md for the cost.
