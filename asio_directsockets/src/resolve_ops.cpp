@@ -10,6 +10,19 @@
 
 namespace asio_directsockets::detail {
 
+std::string lookup_service(const std::string& service) {
+#if defined(__EMSCRIPTEN__)
+  // No /etc/services in a browser: the well-known names programs use.
+  static const std::pair<const char*, const char*> known[] = {
+      {"http", "80"}, {"https", "443"}, {"ftp", "21"},   {"ssh", "22"},     {"telnet", "23"},
+      {"smtp", "25"}, {"domain", "53"}, {"pop3", "110"}, {"imap", "143"},   {"ntp", "123"},
+      {"ws", "80"},   {"wss", "443"},   {"echo", "7"},   {"daytime", "13"}, {"mqtt", "1883"}};
+  for (const auto& [name, port] : known)
+    if (service == name) return port;
+#endif
+  return service;
+}
+
 std::string lookup_host(const std::string& host, int& flags) {
 #if defined(__EMSCRIPTEN__)
   if (host.empty()) return host;

@@ -18,6 +18,7 @@ boost::system::error_code translate_addrinfo_error(int error);
 // any other name becomes an address in 240.0.0.0/8 that stands for it, which
 // connect() turns back into the name for Direct Sockets to resolve.
 std::string lookup_host(const std::string& host, int& flags);
+std::string lookup_service(const std::string& service);
 
 // Runs getaddrinfo; `family`/`socktype`/`protocol` as in the hints.
 template <typename Protocol>
@@ -33,8 +34,9 @@ boost::asio::ip::basic_resolver_results<Protocol> resolve_names(const std::strin
   hints.ai_protocol = protocol;
   addrinfo* result = nullptr;
   const std::string lookup = lookup_host(host, hints.ai_flags);
+  const std::string port = lookup_service(service);
   int error = ::getaddrinfo(lookup.empty() ? nullptr : lookup.c_str(),
-                            service.empty() ? nullptr : service.c_str(), &hints, &result);
+                            port.empty() ? nullptr : port.c_str(), &hints, &result);
   ec = translate_addrinfo_error(error);
   if (ec) return {};
   auto results = boost::asio::ip::basic_resolver_results<Protocol>::create(result, host, service);

@@ -298,10 +298,13 @@ void poll_reactor::dispatch_browser_events(op_queue& completed) {
 
 bool poll_reactor::run_browser(std::unique_lock<std::mutex>& lock, long long usec,
                                op_queue& completed) {
-  // Plain fds (pipes) only become ready through this program's own writes,
-  // so a zero-timeout poll between handlers sees every change.
-  if (pollfds_.size() > 1 && ::poll(pollfds_.data(), static_cast<nfds_t>(pollfds_.size()), 0) > 0)
-    dispatch_poll_results(completed);
+  // Plain fds (pipes) only change through this program's own calls, so each
+  // pass simply retries their queued ops: perform() reports EAGAIN as not
+  // done. (Emscripten's poll() misses a pipe's hang-up, so it is not used.)
+  for (std::size_t i = 1; i < polled_states_.size(); ++i) {
+    run_ops(polled_states_[i], write_op, completed);
+    run_ops(polled_states_[i], read_op, completed);
+  }
   dispatch_browser_events(completed);
   finish_timers(completed);
   if (!completed.empty() || usec == 0) {

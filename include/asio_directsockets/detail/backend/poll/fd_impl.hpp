@@ -125,6 +125,15 @@ class fd_impl {
       ec = boost::asio::error::bad_descriptor;
       return;
     }
+#if defined(__EMSCRIPTEN__)
+    // A Direct Sockets transfer always completes later, into the caller's
+    // buffer; a user non-blocking call cannot wait for it, so it must not
+    // start one either (docs/browser.md).
+    if (user_non_blocking_ && is_socket_) {
+      ec = boost::asio::error::would_block;
+      return;
+    }
+#endif
     for (;;) {
       if (attempt()) return;
       if (user_non_blocking_) {
