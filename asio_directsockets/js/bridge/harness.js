@@ -1,0 +1,209 @@
+'use strict';
+// Loads asio_directsockets/js/library_direct_sockets.js the way Emscripten 3.1.6 links a
+// --js-library, without Emscripten and without the C++ side, so the bridge can be tested in Node:
+//
+//  * the file is evaluated with a mergeInto() that fills LibraryManager.library;
+//  * every member is then *serialized* as jsifier.js does (functions with toString(), `$X`
+//    objects member by member), so a library that relied on a closure would break here as it
+//    would in a real link;
+//  * the serialized code runs in one scope that provides what the Emscripten runtime provides:
+//    HEAPU8/HEAP32 over a (growable, optionally shared) memory, UTF8ToString, stringToUTF8,
+//    Module with _ads_on_complete/_ads_drain, callUserCallback, err, and optionally Asyncify.
+//
+// Usage (see asio_directsockets/js/test/bridge_*.test.js):
+//   const env = load({ memory: 16 << 20 });
+//   const buf = env.malloc(65536);
+//   env.imports.ads_read(handle, op, buf, 65536);
+//   await env.next(op);                 // a completion record {op, err, value}
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const LIBRARY = path.join(__dirname, '..', 'library_direct_sockets.js');
+
+// jsifier.js stringifyWithFunctions()
+function stringifyWithFunctions(obj) {
+  if (typeof obj === 'function') return obj.toString();
+  if (obj === null || typeof obj !== 'object') return JSON.stringify(obj);
+  if (Array.isArray(obj)) return '[' + obj.map(stringifyWithFunctions).join(',') + ']';
+  return '{' + Object.keys(obj).map((k) => JSON.stringify(k) + ':' + stringifyWithFunctions(obj[k]))
+      .join(',') + '}';
+}
+
+// Runtime pieces the library may depend on through __deps (Emscripten's library.js provides
+// them); anything else in a __deps list must be defined by the library itself.
+const RUNTIME_DEPS = new Set(['$callUserCallback']);
+
+function compileLibrary(file = LIBRARY) {
+  const text = fs.readFileSync(file, 'utf8');
+  for (const [i, line] of text.split('\n').entries()) {
+    if (line.trim().startsWith('#')) throw new Error(`${file}:${i + 1}: line starts with '#'`);
+  }
+  if (text.includes('{{{')) throw new Error(`${file}: contains '{{{' (Emscripten macro syntax)`);
+  const library = {};
+  const mergeInto = (target, obj) => Object.assign(target, obj);
+  new Function('mergeInto', 'LibraryManager', text)(mergeInto, { library });
+
+  const decls = [];
+  const imports = [];
+  for (const key of Object.keys(library)) {
+    if (key.includes('__')) continue;
+    const deps = library[key + '__deps'] || [];
+    for (const d of deps) {
+      if (!(d in library) && !RUNTIME_DEPS.has(d)) throw new Error(`${key}: unknown dependency ${d}`);
+    }
+    const value = library[key];
+    if (key.startsWith('$')) {
+      decls.push(`var ${key.slice(1)} = ${stringifyWithFunctions(value)};`);
+    } else {
+      if (typeof value !== 'function') throw new Error(`${key} is not a function`);
+      const sig = library[key + '__sig'];
+      if (sig && sig.length - 1 !== value.length) {
+        throw new Error(`${key}: __sig ${sig} does not match ${value.length} parameters`);
+      }
+      decls.push(`var _${key} = ${value.toString()};`);
+      imports.push(key);
+    }
+    const postset = library[key + '__postset'];
+    if (postset) decls.push(postset);
+  }
+  return { library, decls, imports };
+}
+
+function load(opts = {}) {
+  const { decls, imports } = compileLibrary(opts.library);
+  const memoryBytes = opts.memory || (16 << 20);
+  const shared = !!opts.shared;
+  const completions = [];
+  const waiters = [];
+  const callbackErrors = [];
+  const logs = [];
+
+  const Module = {
+    _ads_on_complete(op, err, value) {
+      const rec = { op, err, value };
+      completions.push(rec);
+      if (env.onComplete) env.onComplete(rec);
+      for (let i = 0; i < waiters.length; i++) {
+        if (waiters[i].op === rec.op) {
+          waiters.splice(i, 1)[0].resolve(rec);
+          break;
+        }
+      }
+    },
+    _ads_drain() {
+      env.drains++;
+      if (env.onDrain) return env.onDrain();
+      if (env.autoDrain) {
+        linked.imports.ads_take_completions();
+        linked.imports.ads_schedule_drain(-1);
+      }
+    },
+  };
+  if (opts.noExports) {
+    delete Module._ads_on_complete;
+    delete Module._ads_drain;
+  }
+  function callUserCallback(f) {
+    try { f(); } catch (e) { callbackErrors.push(e); }
+  }
+  function errFn(msg) { logs.push(String(msg)); }
+
+  const body = `
+    var HEAPU8, HEAP32;
+    function __setBuffer(b) { HEAPU8 = new Uint8Array(b); HEAP32 = new Int32Array(b); }
+    function UTF8ToString(ptr) {
+      var end = ptr;
+      while (end < HEAPU8.length && HEAPU8[end]) end++;
+      return new TextDecoder().decode(HEAPU8.slice(ptr, end));
+    }
+    function stringToUTF8(str, outPtr, maxBytes) {
+      if (!(maxBytes > 0)) return 0;
+      var bytes = new TextEncoder().encode(str);
+      var n = Math.min(bytes.length, maxBytes - 1);
+      while (n > 0 && n < bytes.length && (bytes[n] & 0xc0) === 0x80) n--;  // whole characters
+      HEAPU8.set(bytes.subarray(0, n), outPtr);
+      HEAPU8[outPtr + n] = 0;
+      return n;
+    }
+    ${decls.join('\n')}
+    return {
+      setBuffer: __setBuffer,
+      getHeap: function () { return HEAPU8; },
+      AdsBridge: AdsBridge,
+      imports: { ${imports.map((k) => `${k}: _${k}`).join(', ')} }
+    };`;
+  const make = new Function('Module', 'callUserCallback', 'err', 'Asyncify', body);
+  const linked = make(Module, callUserCallback, errFn, opts.asyncify);
+
+  let buffer = shared ? new SharedArrayBuffer(memoryBytes) : new ArrayBuffer(memoryBytes);
+  linked.setBuffer(buffer);
+  let brk = 1024;  // keep 0..1023 unused: pointer 0 is NULL
+
+  const env = {
+    imports: linked.imports,
+    AdsBridge: linked.AdsBridge,
+    Module,
+    completions,
+    callbackErrors,
+    logs,
+    onComplete: null,
+    onDrain: null,
+    drains: 0,
+    autoDrain: opts.autoDrain !== false,
+    get heap() { return linked.getHeap(); },
+    // Bump allocator, 16-byte aligned.
+    malloc(n) {
+      const p = brk;
+      brk = (brk + n + 15) & ~15;
+      if (brk > buffer.byteLength) throw new Error('harness memory exhausted');
+      return p;
+    },
+    cstr(s) {
+      const b = Buffer.from(String(s) + '\0', 'utf8');
+      const p = env.malloc(b.length);
+      env.heap.set(b, p);
+      return p;
+    },
+    readStr(p) {
+      const h = env.heap;
+      let e = p;
+      while (h[e]) e++;
+      return Buffer.from(h.subarray(p, e)).toString('utf8');
+    },
+    readI32(p) { return new DataView(env.heap.buffer).getInt32(p, true); },
+    // Emscripten's memory growth: a new, bigger buffer; old views are stale.
+    grow(extra) {
+      const nb = shared ? new SharedArrayBuffer(buffer.byteLength + extra)
+                        : new ArrayBuffer(buffer.byteLength + extra);
+      new Uint8Array(nb).set(new Uint8Array(buffer));
+      const old = buffer;
+      buffer = nb;
+      linked.setBuffer(nb);
+      return old;
+    },
+    // Deliver queued completions (as C++ would with ads_take_completions).
+    take() { linked.imports.ads_take_completions(); },
+    // Resolves with op's completion record. In the default auto-drain mode (what the C++ side
+    // does in callback mode: _ads_drain -> ads_take_completions -> re-arm) records arrive by
+    // themselves; with { autoDrain: false } the test delivers them with take().
+    next(op, ms = 10000) {
+      const done = completions.find((c) => c.op === op);
+      if (done) return Promise.resolve(done);
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => {
+          const i = waiters.indexOf(w);
+          if (i >= 0) waiters.splice(i, 1);
+          reject(new Error(`op ${op} did not complete within ${ms} ms`));
+        }, ms);
+        const w = { op, resolve: (r) => { clearTimeout(t); resolve(r); } };
+        waiters.push(w);
+      });
+    },
+    completion(op) { return completions.find((c) => c.op === op); },
+  };
+  if (env.autoDrain && !opts.noExports) linked.imports.ads_schedule_drain(-1);
+  return env;
+}
+
+module.exports = { load, compileLibrary, stringifyWithFunctions, LIBRARY };
