@@ -2,6 +2,7 @@
 // expires_at / expiry, async_wait, wait, cancel and cancel_one.
 #pragma once
 
+#include <asio_directsockets/detail/clock_math.hpp>
 #include <asio_directsockets/detail/io_op.hpp>
 #include <asio_directsockets/detail/reactor_op.hpp>
 #include <asio_directsockets/detail/throw_error.hpp>
@@ -124,7 +125,9 @@ class basic_waitable_timer {
     expiry_ = add(Clock::now(), d);
     return n;
   }
-  duration expires_from_now() const { return expiry_ - Clock::now(); }  // deprecated spelling
+  duration expires_from_now() const {  // deprecated spelling
+    return detail::saturating_difference(expiry_, Clock::now());
+  }
   std::size_t expires_from_now(const duration& d) { return expires_after(d); }
 
   void wait() {

@@ -4,6 +4,7 @@
 // One thread runs a given io_context at a time; other threads may post to it.
 #pragma once
 
+#include <asio_directsockets/detail/clock_math.hpp>
 #include <asio_directsockets/detail/context_marker.hpp>
 #include <asio_directsockets/detail/executor_op.hpp>
 #include <asio_directsockets/detail/scheduler.hpp>
@@ -53,7 +54,7 @@ class io_context : public boost::asio::execution_context {
   }
   template <typename Clock, typename Duration>
   count_type run_until(const std::chrono::time_point<Clock, Duration>& abs_time) {
-    return impl_.run_until(steady_deadline(abs_time - Clock::now()));
+    return impl_.run_until(steady_deadline(detail::saturating_difference(abs_time, Clock::now())));
   }
   template <typename Rep, typename Period>
   count_type run_one_for(const std::chrono::duration<Rep, Period>& rel_time) {
@@ -61,7 +62,8 @@ class io_context : public boost::asio::execution_context {
   }
   template <typename Clock, typename Duration>
   count_type run_one_until(const std::chrono::time_point<Clock, Duration>& abs_time) {
-    return impl_.run_one_until(steady_deadline(abs_time - Clock::now()));
+    return impl_.run_one_until(
+        steady_deadline(detail::saturating_difference(abs_time, Clock::now())));
   }
 
   void stop() { impl_.stop(); }
