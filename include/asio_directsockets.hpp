@@ -16,3 +16,8 @@
 #include <asio_directsockets/ip/udp.hpp>
 #include <asio_directsockets/posix/basic_stream_descriptor.hpp>
 #include <asio_directsockets/steady_timer.hpp>
+
+// Beast's websocket::stream needs teardown overloads for our sockets.
+#if __has_include(<boost/beast/core/role.hpp>)
+#include <asio_directsockets/beast.hpp>
+#endif
