@@ -2,7 +2,9 @@
 # The whole test suite, from a fresh clone: installs what it needs, then runs
 #   1. the native build: conformance suite vs stock Boost.Asio and vs us, native-only suite
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. the Node implementation of Direct Sockets (node --test)
+#   3. the WebAssembly build (Direct Sockets backend) run under Node, with the
+#      Node implementation of Direct Sockets
+#   4. the JS side: Node Direct Sockets implementation and the bridge (node --test)
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +25,15 @@ cmake --build build/sanitize -j"$jobs"
 (cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j1 -E conformance_boost_asio)
 
-echo "== Node Direct Sockets implementation"
+echo "== WebAssembly build under Node"
+export NODE_PATH=/usr/share/nodejs
+emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_TESTS=OFF \
+  "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch;-r;$root/asio_directsockets/js/node/register.js" \
+  >/dev/null
+cmake --build build/wasm -j"$jobs"
+(cd build/wasm && ctest --output-on-failure -j1)
+
+echo "== JS: Node Direct Sockets implementation and the browser bridge"
 node --test "$root/asio_directsockets/js/test/"
 
 echo "run-all: every suite passed"
