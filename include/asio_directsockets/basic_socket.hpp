@@ -356,13 +356,7 @@ class basic_socket : public boost::asio::socket_base {
     wait(w, ec);
     detail::throw_error(ec, "wait");
   }
-  void wait(wait_type w, boost::system::error_code& ec) {
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return;
-    }
-    detail::socket_ops::poll_wait(impl_.native_handle(), to_wait_kind(w), ec);
-  }
+  void wait(wait_type w, boost::system::error_code& ec) { impl_.wait(w, ec); }
 
   template <typename WaitToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_wait(wait_type w,
@@ -384,12 +378,6 @@ class basic_socket : public boost::asio::socket_base {
 
  protected:
   ~basic_socket() = default;
-
-  static detail::socket_ops::wait_kind to_wait_kind(wait_type w) {
-    return w == wait_read    ? detail::socket_ops::wait_kind::read
-           : w == wait_write ? detail::socket_ops::wait_kind::write
-                             : detail::socket_ops::wait_kind::error;
-  }
 
   protocol_type current_protocol() const {
     if (protocol_) return *protocol_;
@@ -439,10 +427,7 @@ class basic_socket : public boost::asio::socket_base {
     void operator()(Handler&& handler, wait_type w) const {
       using op = detail::io_op<detail::backend::wait_op_base, std::decay_t<Handler>, Executor>;
       op* p = op::make(std::forward<Handler>(handler), self_->executor_);
-      int type = w == wait_read    ? detail::backend::poll_reactor::read_op
-                 : w == wait_write ? detail::backend::poll_reactor::write_op
-                                   : detail::backend::poll_reactor::except_op;
-      self_->impl_.start_op(type, p, false);
+      self_->impl_.start_wait_op(w, p);
     }
 
    private:

@@ -127,17 +127,7 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
     wait(w, ec);
     detail::throw_error(ec, "wait");
   }
-  void wait(wait_type w, boost::system::error_code& ec) {
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return;
-    }
-    detail::socket_ops::poll_wait(impl_.native_handle(),
-                                  w == wait_read    ? detail::socket_ops::wait_kind::read
-                                  : w == wait_write ? detail::socket_ops::wait_kind::write
-                                                    : detail::socket_ops::wait_kind::error,
-                                  ec);
-  }
+  void wait(wait_type w, boost::system::error_code& ec) { impl_.wait(w, ec); }
   template <typename WaitToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_wait(wait_type w,
                   WaitToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
@@ -243,10 +233,7 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
     void operator()(Handler&& handler, wait_type w) const {
       using op = detail::io_op<detail::backend::wait_op_base, std::decay_t<Handler>, Executor>;
       op* p = op::make(std::forward<Handler>(handler), self_->executor_);
-      self_->impl_.start_op(w == wait_read    ? op_types::read_op
-                            : w == wait_write ? op_types::write_op
-                                              : op_types::except_op,
-                            p, false);
+      self_->impl_.start_wait_op(w, p);
     }
 
    private:

@@ -7,6 +7,8 @@
 #include <asio_directsockets/detail/scheduler.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/posix/descriptor_base.hpp>
+#include <boost/asio/socket_base.hpp>
 
 #include <utility>
 
@@ -109,6 +111,33 @@ class fd_impl {
     }
     op->set_cancellation(cancellation{&reactor(), state_, op_type});
     reactor().start_op(op_type, state_, op, speculative);
+  }
+
+  static_assert(boost::asio::socket_base::wait_read == 0 &&
+                boost::asio::socket_base::wait_write == 1 &&
+                boost::asio::socket_base::wait_error == 2 &&
+                boost::asio::posix::descriptor_base::wait_read == 0 &&
+                boost::asio::posix::descriptor_base::wait_write == 1);
+
+  // wait()/async_wait() for every fd-based object; `w` is a socket_base or
+  // descriptor_base wait_type (read 0, write 1, error 2 in both).
+  void wait(int w, boost::system::error_code& ec) {
+    if (!is_open()) {
+      ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    socket_ops::poll_wait(fd_,
+                          w == 0   ? socket_ops::wait_kind::read
+                          : w == 1 ? socket_ops::wait_kind::write
+                                   : socket_ops::wait_kind::error,
+                          ec);
+  }
+  template <typename Op>
+  void start_wait_op(int w, Op* op) {
+    start_op(w == 0   ? poll_reactor::read_op
+             : w == 1 ? poll_reactor::write_op
+                      : poll_reactor::except_op,
+             op, false);
   }
 
   template <typename Op>
