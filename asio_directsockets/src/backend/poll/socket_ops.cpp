@@ -37,6 +37,32 @@ constexpr int send_flags = MSG_NOSIGNAL;  // EPIPE instead of SIGPIPE
 constexpr int send_flags = 0;
 #endif
 
+// One non-blocking transfer call, retried on EINTR. False: would block, try
+// again when ready. True: finished, with bytes and ec set.
+template <typename Call>
+bool transfer(Call&& call, error_code& ec, std::size_t& bytes) {
+  for (;;) {
+    const ssize_t r = call();
+    if (r >= 0) {
+      bytes = static_cast<std::size_t>(r);
+      ec.clear();
+      return true;
+    }
+    if (errno == EINTR) continue;
+    if (would_block(errno)) return false;
+    ec = errno_code(errno);
+    bytes = 0;
+    return true;
+  }
+}
+
+// Empty buffers: finished at once with nothing transferred.
+bool nothing_to_do(error_code& ec, std::size_t& bytes) {
+  ec.clear();
+  bytes = 0;
+  return true;
+}
+
 }  // namespace
 
 error_code last_error() {
@@ -218,105 +244,49 @@ bool recv(int fd, iovec* iov, std::size_t n, int flags, bool is_stream, bool all
           error_code& ec, std::size_t& bytes) {
   ADS_ROUTE(fd, recv(fd, iov, n, is_stream, all_empty, ec, bytes));
   // A zero-length stream read completes at once, as in Asio.
-  if (is_stream && all_empty) {
-    ec.clear();
-    bytes = 0;
-    return true;
-  }
-  for (;;) {
-    msghdr msg{};
-    msg.msg_iov = iov;
-    msg.msg_iovlen = n;
-    ssize_t r = ::recvmsg(fd, &msg, flags);
-    if (r >= 0) {
-      bytes = static_cast<std::size_t>(r);
-      // A truncated datagram is reported as success with the bytes that fit,
-      // exactly as Boost.Asio does on POSIX (MSG_TRUNC is not surfaced).
-      if (r == 0 && is_stream)
-        ec = boost::asio::error::eof;
-      else
-        ec.clear();
-      return true;
-    }
-    if (errno == EINTR) continue;
-    if (would_block(errno)) return false;
-    ec = last_error();
-    bytes = 0;
-    return true;
-  }
+  if (is_stream && all_empty) return nothing_to_do(ec, bytes);
+  msghdr msg{};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = n;
+  if (!transfer([&] { return ::recvmsg(fd, &msg, flags); }, ec, bytes)) return false;
+  // A truncated datagram is reported as success with the bytes that fit,
+  // exactly as Boost.Asio does on POSIX (MSG_TRUNC is not surfaced).
+  if (!ec && bytes == 0 && is_stream) ec = boost::asio::error::eof;
+  return true;
 }
 
 bool send(int fd, const iovec* iov, std::size_t n, int flags, bool all_empty, error_code& ec,
           std::size_t& bytes) {
   ADS_ROUTE(fd, send(fd, iov, n, all_empty, ec, bytes));
-  if (all_empty) {
-    ec.clear();
-    bytes = 0;
-    return true;
-  }
-  for (;;) {
-    msghdr msg{};
-    msg.msg_iov = const_cast<iovec*>(iov);
-    msg.msg_iovlen = n;
-    ssize_t r = ::sendmsg(fd, &msg, flags | send_flags);
-    if (r >= 0) {
-      bytes = static_cast<std::size_t>(r);
-      ec.clear();
-      return true;
-    }
-    if (errno == EINTR) continue;
-    if (would_block(errno)) return false;
-    ec = last_error();
-    bytes = 0;
-    return true;
-  }
+  if (all_empty) return nothing_to_do(ec, bytes);
+  msghdr msg{};
+  msg.msg_iov = const_cast<iovec*>(iov);
+  msg.msg_iovlen = n;
+  return transfer([&] { return ::sendmsg(fd, &msg, flags | send_flags); }, ec, bytes);
 }
 
 bool recvfrom(int fd, iovec* iov, std::size_t n, int flags, sockaddr* addr, std::size_t* addrlen,
               error_code& ec, std::size_t& bytes) {
   ADS_ROUTE(fd, recvfrom(fd, iov, n, addr, addrlen, ec, bytes));
-  for (;;) {
-    msghdr msg{};
-    msg.msg_name = addr;
-    msg.msg_namelen = static_cast<socklen_t>(*addrlen);
-    msg.msg_iov = iov;
-    msg.msg_iovlen = n;
-    ssize_t r = ::recvmsg(fd, &msg, flags);
-    if (r >= 0) {
-      bytes = static_cast<std::size_t>(r);
-      *addrlen = msg.msg_namelen;
-      ec.clear();
-      return true;
-    }
-    if (errno == EINTR) continue;
-    if (would_block(errno)) return false;
-    ec = last_error();
-    bytes = 0;
-    return true;
-  }
+  msghdr msg{};
+  msg.msg_name = addr;
+  msg.msg_namelen = static_cast<socklen_t>(*addrlen);
+  msg.msg_iov = iov;
+  msg.msg_iovlen = n;
+  if (!transfer([&] { return ::recvmsg(fd, &msg, flags); }, ec, bytes)) return false;
+  if (!ec) *addrlen = msg.msg_namelen;
+  return true;
 }
 
 bool sendto(int fd, const iovec* iov, std::size_t n, int flags, const sockaddr* addr,
             std::size_t addrlen, error_code& ec, std::size_t& bytes) {
   ADS_ROUTE(fd, sendto(fd, iov, n, addr, addrlen, ec, bytes));
-  for (;;) {
-    msghdr msg{};
-    msg.msg_name = const_cast<sockaddr*>(addr);
-    msg.msg_namelen = static_cast<socklen_t>(addrlen);
-    msg.msg_iov = const_cast<iovec*>(iov);
-    msg.msg_iovlen = n;
-    ssize_t r = ::sendmsg(fd, &msg, flags | send_flags);
-    if (r >= 0) {
-      bytes = static_cast<std::size_t>(r);
-      ec.clear();
-      return true;
-    }
-    if (errno == EINTR) continue;
-    if (would_block(errno)) return false;
-    ec = last_error();
-    bytes = 0;
-    return true;
-  }
+  msghdr msg{};
+  msg.msg_name = const_cast<sockaddr*>(addr);
+  msg.msg_namelen = static_cast<socklen_t>(addrlen);
+  msg.msg_iov = const_cast<iovec*>(iov);
+  msg.msg_iovlen = n;
+  return transfer([&] { return ::sendmsg(fd, &msg, flags | send_flags); }, ec, bytes);
 }
 
 bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& new_fd) {
@@ -349,49 +319,16 @@ bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& n
 }
 
 bool read(int fd, iovec* iov, std::size_t n, bool all_empty, error_code& ec, std::size_t& bytes) {
-  if (all_empty) {
-    ec.clear();
-    bytes = 0;
-    return true;
-  }
-  for (;;) {
-    ssize_t r = ::readv(fd, iov, static_cast<int>(n));
-    if (r >= 0) {
-      bytes = static_cast<std::size_t>(r);
-      if (r == 0)
-        ec = boost::asio::error::eof;
-      else
-        ec.clear();
-      return true;
-    }
-    if (errno == EINTR) continue;
-    if (would_block(errno)) return false;
-    ec = last_error();
-    bytes = 0;
-    return true;
-  }
+  if (all_empty) return nothing_to_do(ec, bytes);
+  if (!transfer([&] { return ::readv(fd, iov, static_cast<int>(n)); }, ec, bytes)) return false;
+  if (!ec && bytes == 0) ec = boost::asio::error::eof;
+  return true;
 }
 
 bool write(int fd, const iovec* iov, std::size_t n, bool all_empty, error_code& ec,
            std::size_t& bytes) {
-  if (all_empty) {
-    ec.clear();
-    bytes = 0;
-    return true;
-  }
-  for (;;) {
-    ssize_t r = ::writev(fd, iov, static_cast<int>(n));
-    if (r >= 0) {
-      bytes = static_cast<std::size_t>(r);
-      ec.clear();
-      return true;
-    }
-    if (errno == EINTR) continue;
-    if (would_block(errno)) return false;
-    ec = last_error();
-    bytes = 0;
-    return true;
-  }
+  if (all_empty) return nothing_to_do(ec, bytes);
+  return transfer([&] { return ::writev(fd, iov, static_cast<int>(n)); }, ec, bytes);
 }
 
 void poll_wait(int fd, wait_kind kind, error_code& ec) {
