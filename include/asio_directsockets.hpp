@@ -1,23 +1,29 @@
 // asio_directsockets: Boost.Asio networking on Chrome's Direct Sockets API in
-// WebAssembly, and on a poll(2) reactor natively. Include this instead of
-// <boost/asio.hpp> and write `namespace net = asio_directsockets;`.
+// WebAssembly, and on a poll(2) reactor natively. Write
+// `namespace net = asio_directsockets;` instead of `namespace net = boost::asio;`.
+//
+// Linking the CMake target asio_directsockets::asio_directsockets force-
+// includes this header into every C++ translation unit (-include), so an
+// unchanged program needs no #include edit, and the specialisations below are
+// seen before any use of the types they replace.
 #pragma once
 
 #include <asio_directsockets/reexports.hpp>
 
-#include <asio_directsockets/basic_datagram_socket.hpp>
-#include <asio_directsockets/basic_resolver.hpp>
-#include <asio_directsockets/basic_socket_acceptor.hpp>
-#include <asio_directsockets/basic_stream_socket.hpp>
-#include <asio_directsockets/basic_waitable_timer.hpp>
-#include <asio_directsockets/connect.hpp>
-#include <asio_directsockets/io_context.hpp>
-#include <asio_directsockets/ip/tcp.hpp>
-#include <asio_directsockets/ip/udp.hpp>
-#include <asio_directsockets/posix/basic_stream_descriptor.hpp>
-#include <asio_directsockets/steady_timer.hpp>
+// Boost.Asio's own TCP, UDP and timer templates, specialised onto this
+// library's objects: boost::asio::ip::tcp::socket, Beast's tcp_stream and
+// boost::asio::steady_timer all run on asio_directsockets::io_context.
+#include <asio_directsockets/adopted/basic_datagram_socket.hpp>
+#include <asio_directsockets/adopted/basic_resolver.hpp>
+#include <asio_directsockets/adopted/basic_socket.hpp>
+#include <asio_directsockets/adopted/basic_socket_acceptor.hpp>
+#include <asio_directsockets/adopted/basic_stream_socket.hpp>
+#include <asio_directsockets/adopted/basic_waitable_timer.hpp>
 
-// Beast's websocket::stream needs teardown overloads for our sockets.
+#include <asio_directsockets/io_context.hpp>
+#include <asio_directsockets/posix/basic_stream_descriptor.hpp>
+
+// Beast's websocket::stream teardown in the browser.
 #if __has_include(<boost/beast/core/role.hpp>)
 #include <asio_directsockets/beast.hpp>
 #endif

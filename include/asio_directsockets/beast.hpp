@@ -1,74 +1,42 @@
-// Beast glue: the teardown/async_teardown/beast_close_socket overloads that
-// boost::beast::websocket::stream finds by argument-dependent lookup, for
-// this library's sockets (Beast ships them only for Boost.Asio's own).
+// Beast glue for the browser build. Beast's websocket::stream tears a
+// connection down with teardown()/async_teardown(), found by argument-
+// dependent lookup. Natively Beast's own overloads for
+// boost::asio::basic_stream_socket work unchanged on this library's socket
+// (it *is* that type, see adopted/). In a browser they would hang: they send
+// FIN with shutdown(send) and read until the peer's EOF, but Chromium has no
+// half-close, so two browser peers would wait for each other forever. These
+// more specialised overloads close at once instead; close() still delivers
+// every byte written (docs/browser.md).
 #pragma once
 
-#include <asio_directsockets/basic_stream_socket.hpp>
+#if defined(__EMSCRIPTEN__)
 
-#include <boost/asio/compose.hpp>
+#include <asio_directsockets/adopted/basic_stream_socket.hpp>
+
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/role.hpp>
 
-#include <array>
-#include <memory>
+#include <utility>
 
-namespace asio_directsockets {
+namespace boost::asio {
 
-template <typename Protocol, typename Executor>
-void beast_close_socket(basic_socket<Protocol, Executor>& s) {
-  boost::system::error_code ignored;
-  s.close(ignored);
-}
-
-// As Beast does for Boost.Asio: send FIN, read to EOF, close. In a browser
-// there is no half-close (Chromium sends no FIN), so waiting for the peer's
-// EOF could wait forever: close() there, which still delivers every byte
-// written (docs/browser.md).
-template <typename Protocol, typename Executor>
-void teardown(boost::beast::role_type, basic_stream_socket<Protocol, Executor>& s,
+template <typename Executor>
+void teardown(boost::beast::role_type, basic_stream_socket<ip::tcp, Executor>& socket,
               boost::system::error_code& ec) {
-  ec.clear();
-#if !defined(__EMSCRIPTEN__)
-  s.shutdown(socket_base::shutdown_send, ec);
-  std::array<char, 512> buf;
-  while (!ec)
-    s.read_some(boost::asio::buffer(buf), ec);
-  if (ec == boost::asio::error::eof) ec.clear();
-#endif
-  boost::system::error_code ignored;
-  s.close(ignored);
+  socket.close(ec);
 }
 
-template <typename Protocol, typename Executor, typename TeardownHandler>
-void async_teardown(boost::beast::role_type, basic_stream_socket<Protocol, Executor>& s,
+// Completes through the socket's executor, never inside the call, as Beast
+// requires of async_teardown.
+template <typename Executor, typename TeardownHandler>
+void async_teardown(boost::beast::role_type, basic_stream_socket<ip::tcp, Executor>& socket,
                     TeardownHandler&& handler) {
-  boost::asio::async_compose<TeardownHandler, void(boost::system::error_code)>(
-      [&s, buf = std::make_unique<std::array<char, 512>>(), started = false](
-          auto& self, boost::system::error_code ec = {}, std::size_t = 0) mutable {
-        const bool browser =
-#if defined(__EMSCRIPTEN__)
-            true;
-#else
-            false;
-#endif
-        if (!started) {
-          started = true;
-          if (!browser) {
-            s.shutdown(socket_base::shutdown_send, ec);  // a failure shows in the read
-            return s.async_read_some(boost::asio::buffer(*buf), std::move(self));
-          }
-          ec = {};
-        } else if (!ec) {
-          return s.async_read_some(boost::asio::buffer(*buf), std::move(self));
-        }
-        if (ec == boost::asio::error::eof) ec = {};
-        boost::system::error_code ignored;
-        s.close(ignored);
-        // Never complete inside the initiating call.
-        if (!browser) return self.complete(ec);
-        boost::asio::post(s.get_executor(),
-                          [self = std::move(self), ec]() mutable { self.complete(ec); });
-      },
-      handler, s);
+  boost::system::error_code ec;
+  socket.close(ec);
+  boost::asio::post(socket.get_executor(),
+                    [h = std::forward<TeardownHandler>(handler), ec]() mutable { h(ec); });
 }
 
-}  // namespace asio_directsockets
+}  // namespace boost::asio
+
+#endif

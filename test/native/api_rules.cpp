@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(accepted_sockets_are_non_blocking) {
 }
 
 BOOST_AUTO_TEST_CASE(boost_own_io_objects_run_beside_the_loop) {
-  // deadline_timer (like signal_set, serial_port, beast::tcp_stream's socket)
+  // deadline_timer (like signal_set, serial_port, local sockets)
   // is Boost.Asio's own type: on our context Boost creates its own scheduler
   // on a private thread, and only the completion comes back through our
   // executor, so the handler still runs on our run() thread.
@@ -65,6 +65,51 @@ BOOST_AUTO_TEST_CASE(boost_own_io_objects_run_beside_the_loop) {
   BOOST_TEST(ioc.run() == 1u);
   BOOST_TEST(!ec);
   BOOST_TEST((ran_on == std::this_thread::get_id()));
+}
+
+// Boost.Asio's own spellings of the TCP/UDP/timer types are this library's
+// objects (adopted/), so code that names boost::asio::ip::tcp::socket, and
+// Beast's tcp_stream built on it, runs on our loop too.
+template <typename Public, template <typename...> class Body, typename... Args>
+constexpr bool is_ours = std::is_base_of_v<Body<Args...>, Public>;
+namespace objects = asio_directsockets::objects;
+using any = net::any_io_executor;
+static_assert(std::is_same_v<net::ip::tcp::socket, boost::asio::ip::tcp::socket>);
+static_assert(is_ours<boost::asio::ip::tcp::socket, objects::stream_socket_object,
+                      boost::asio::ip::tcp, any>);
+static_assert(
+    is_ours<boost::asio::ip::tcp::acceptor, objects::acceptor_object, boost::asio::ip::tcp, any>);
+static_assert(
+    is_ours<boost::asio::ip::tcp::resolver, objects::resolver_object, boost::asio::ip::tcp, any>);
+static_assert(is_ours<boost::asio::ip::udp::socket, objects::datagram_socket_object,
+                      boost::asio::ip::udp, any>);
+static_assert(
+    is_ours<boost::asio::ip::udp::resolver, objects::resolver_object, boost::asio::ip::udp, any>);
+static_assert(is_ours<boost::asio::steady_timer, objects::timer_object, std::chrono::steady_clock,
+                      boost::asio::wait_traits<std::chrono::steady_clock>, any>);
+static_assert(is_ours<boost::asio::system_timer, objects::timer_object, std::chrono::system_clock,
+                      boost::asio::wait_traits<std::chrono::system_clock>, any>);
+// Rebinding keeps them ours (strands, use_awaitable.as_default_on).
+static_assert(is_ours<net::ip::tcp::socket::rebind_executor<net::strand<any>>::other,
+                      objects::stream_socket_object, boost::asio::ip::tcp, net::strand<any>>);
+
+BOOST_AUTO_TEST_CASE(boost_spelled_socket_runs_on_our_loop_without_a_thread) {
+  // No hidden Boost scheduler thread: the whole exchange happens on this
+  // thread, inside our run(), and Boost's own async_connect algorithm drives
+  // our socket through its basic_socket base.
+  net::io_context ioc;
+  boost::asio::ip::tcp::acceptor acceptor(ioc, {boost::asio::ip::address_v4::loopback(), 0});
+  boost::asio::ip::tcp::socket client(ioc), server(ioc);
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints{acceptor.local_endpoint()};
+  error_code accept_ec = net::error::fault, connect_ec = net::error::fault;
+  acceptor.async_accept(server, [&](error_code e) { accept_ec = e; });
+  boost::asio::async_connect(
+      client, endpoints,
+      [&](error_code e, const boost::asio::ip::tcp::endpoint&) { connect_ec = e; });
+  BOOST_TEST(ioc.run() == 2u);
+  BOOST_TEST(!accept_ec);
+  BOOST_TEST(!connect_ec);
+  BOOST_TEST((client.remote_endpoint() == server.local_endpoint()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -128,7 +128,8 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
     detail::throw_error(ec, "wait");
   }
   void wait(wait_type w, boost::system::error_code& ec) { impl_.wait(w, ec); }
-  template <typename WaitToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code))
+                WaitToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_wait(wait_type w,
                   WaitToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return boost::asio::async_initiate<WaitToken, void(boost::system::error_code)>(
@@ -169,7 +170,8 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
   }
 
   template <typename ConstBufferSequence,
-            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                WriteToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_write_some(
       const ConstBufferSequence& buffers,
       WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
@@ -177,7 +179,8 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
         initiate_async_write_some(this), token, buffers);
   }
   template <typename MutableBufferSequence,
-            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                ReadToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_read_some(
       const MutableBufferSequence& buffers,
       ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {

@@ -28,61 +28,55 @@ class timer_wait_op_base : public operation {
 };
 }  // namespace detail
 
-template <typename Clock, typename WaitTraits = boost::asio::wait_traits<Clock>,
-          typename Executor = boost::asio::any_io_executor>
-class basic_waitable_timer {
+namespace objects {
+
+// The body of boost::asio::basic_waitable_timer<steady_clock|system_clock,
+// wait_traits<Clock>, Executor> (see waitable_timers.hpp).
+template <typename Clock, typename WaitTraits, typename Executor>
+class timer_object {
   template <typename, typename, typename>
-  friend class basic_waitable_timer;
+  friend class timer_object;
   using service_type = detail::timer_service<Clock, WaitTraits>;
   using per_timer_data = typename service_type::queue_type::per_timer_data;
 
  public:
   using executor_type = Executor;
-  template <typename Executor1>
-  struct rebind_executor {
-    using other = basic_waitable_timer<Clock, WaitTraits, Executor1>;
-  };
   using clock_type = Clock;
   using duration = typename Clock::duration;
   using time_point = typename Clock::time_point;
   using traits_type = WaitTraits;
 
-  explicit basic_waitable_timer(const executor_type& ex)
+  explicit timer_object(const executor_type& ex)
       : executor_(ex),
         service_(&boost::asio::use_service<service_type>(detail::context_of(ex))),
         data_(std::make_unique<per_timer_data>()) {}
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  explicit basic_waitable_timer(ExecutionContext& ctx)
-      : basic_waitable_timer(executor_type(ctx.get_executor())) {}
-  basic_waitable_timer(const executor_type& ex, const time_point& t) : basic_waitable_timer(ex) {
-    expiry_ = t;
-  }
+  explicit timer_object(ExecutionContext& ctx) : timer_object(executor_type(ctx.get_executor())) {}
+  timer_object(const executor_type& ex, const time_point& t) : timer_object(ex) { expiry_ = t; }
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  basic_waitable_timer(ExecutionContext& ctx, const time_point& t)
-      : basic_waitable_timer(executor_type(ctx.get_executor()), t) {}
-  basic_waitable_timer(const executor_type& ex, const duration& d) : basic_waitable_timer(ex) {
-    expires_after(d);
-  }
+  timer_object(ExecutionContext& ctx, const time_point& t)
+      : timer_object(executor_type(ctx.get_executor()), t) {}
+  timer_object(const executor_type& ex, const duration& d) : timer_object(ex) { expires_after(d); }
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  basic_waitable_timer(ExecutionContext& ctx, const duration& d)
-      : basic_waitable_timer(executor_type(ctx.get_executor()), d) {}
+  timer_object(ExecutionContext& ctx, const duration& d)
+      : timer_object(executor_type(ctx.get_executor()), d) {}
 
   // The per-timer data is heap-held so moving a timer leaves pending waits
   // where the queue can still find them.
-  basic_waitable_timer(basic_waitable_timer&& other) noexcept
+  timer_object(timer_object&& other) noexcept
       : executor_(other.executor_),
         service_(other.service_),
         data_(std::move(other.data_)),
         expiry_(other.expiry_) {
     other.data_ = std::make_unique<per_timer_data>();
   }
-  basic_waitable_timer& operator=(basic_waitable_timer&& other) {
+  timer_object& operator=(timer_object&& other) {
     if (this != &other) {
       cancel();
       executor_ = other.executor_;
@@ -95,7 +89,7 @@ class basic_waitable_timer {
   }
   template <typename Executor1,
             std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  basic_waitable_timer(basic_waitable_timer<Clock, WaitTraits, Executor1>&& other)
+  timer_object(timer_object<Clock, WaitTraits, Executor1>&& other)
       : executor_(other.executor_),
         service_(other.service_),
         data_(std::move(other.data_)),
@@ -103,7 +97,7 @@ class basic_waitable_timer {
     other.data_ = std::make_unique<per_timer_data>();
   }
 
-  ~basic_waitable_timer() {
+  ~timer_object() {
     if (data_) cancel();
   }
 
@@ -141,7 +135,8 @@ class basic_waitable_timer {
     ec.clear();
   }
 
-  template <typename WaitToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code))
+                WaitToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_wait(WaitToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return boost::asio::async_initiate<WaitToken, void(boost::system::error_code)>(
         initiate_async_wait(this), token);
@@ -170,7 +165,7 @@ class basic_waitable_timer {
   class initiate_async_wait {
    public:
     using executor_type = Executor;
-    explicit initiate_async_wait(basic_waitable_timer* self) : self_(self) {}
+    explicit initiate_async_wait(timer_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
 
     template <typename Handler>
@@ -182,7 +177,7 @@ class basic_waitable_timer {
     }
 
    private:
-    basic_waitable_timer* self_;
+    timer_object* self_;
   };
 
   Executor executor_;
@@ -191,4 +186,5 @@ class basic_waitable_timer {
   time_point expiry_{};
 };
 
+}  // namespace objects
 }  // namespace asio_directsockets

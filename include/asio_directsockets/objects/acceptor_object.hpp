@@ -1,49 +1,53 @@
-// A listening socket (Asio's basic_socket_acceptor): accept into a socket you
+// A listening socket (Asio's acceptor_object): accept into a socket you
 // own, or receive a new socket, synchronously or asynchronously.
+//
+// The body of boost::asio::acceptor_object<ip::tcp, Executor> (see
+// ip/tcp.hpp). Sockets it accepts into, or hands out, are the public
+// boost::asio::basic_stream_socket<ip::tcp, ...>, specialised onto
+// stream_socket_object.
 #pragma once
 
-#include <asio_directsockets/basic_stream_socket.hpp>
+#include <asio_directsockets/objects/stream_socket_object.hpp>
 
-namespace asio_directsockets {
+#include <boost/asio/basic_stream_socket.hpp>
 
-template <typename Protocol, typename Executor = boost::asio::any_io_executor>
-class basic_socket_acceptor : public boost::asio::socket_base {
+namespace asio_directsockets::objects {
+
+template <typename Protocol, typename Executor>
+class acceptor_object : public boost::asio::socket_base {
   template <typename, typename>
-  friend class basic_socket_acceptor;
+  friend class acceptor_object;
   using op_types = detail::backend::poll_reactor;
 
  public:
   using executor_type = Executor;
-  template <typename Executor1>
-  struct rebind_executor {
-    using other = basic_socket_acceptor<Protocol, Executor1>;
-  };
+  // The socket an accept hands out, on the given executor.
+  template <typename PeerExecutor>
+  using accepted_socket = boost::asio::basic_stream_socket<Protocol, PeerExecutor>;
   using native_handle_type = int;
   using protocol_type = Protocol;
   using endpoint_type = typename Protocol::endpoint;
 
-  explicit basic_socket_acceptor(const executor_type& ex)
+  explicit acceptor_object(const executor_type& ex)
       : executor_(ex), impl_(detail::context_of(ex).impl()) {}
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  explicit basic_socket_acceptor(ExecutionContext& ctx)
-      : basic_socket_acceptor(executor_type(ctx.get_executor())) {}
+  explicit acceptor_object(ExecutionContext& ctx)
+      : acceptor_object(executor_type(ctx.get_executor())) {}
 
-  basic_socket_acceptor(const executor_type& ex, const protocol_type& protocol)
-      : basic_socket_acceptor(ex) {
+  acceptor_object(const executor_type& ex, const protocol_type& protocol) : acceptor_object(ex) {
     open(protocol);
   }
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  basic_socket_acceptor(ExecutionContext& ctx, const protocol_type& protocol)
-      : basic_socket_acceptor(executor_type(ctx.get_executor()), protocol) {}
+  acceptor_object(ExecutionContext& ctx, const protocol_type& protocol)
+      : acceptor_object(executor_type(ctx.get_executor()), protocol) {}
 
   // Opens, optionally sets reuse_address, binds and listens, as Asio does.
-  basic_socket_acceptor(const executor_type& ex, const endpoint_type& endpoint,
-                        bool reuse_addr = true)
-      : basic_socket_acceptor(ex) {
+  acceptor_object(const executor_type& ex, const endpoint_type& endpoint, bool reuse_addr = true)
+      : acceptor_object(ex) {
     open(endpoint.protocol());
     if (reuse_addr) set_option(reuse_address(true));
     bind(endpoint);
@@ -52,13 +56,12 @@ class basic_socket_acceptor : public boost::asio::socket_base {
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  basic_socket_acceptor(ExecutionContext& ctx, const endpoint_type& endpoint,
-                        bool reuse_addr = true)
-      : basic_socket_acceptor(executor_type(ctx.get_executor()), endpoint, reuse_addr) {}
+  acceptor_object(ExecutionContext& ctx, const endpoint_type& endpoint, bool reuse_addr = true)
+      : acceptor_object(executor_type(ctx.get_executor()), endpoint, reuse_addr) {}
 
-  basic_socket_acceptor(basic_socket_acceptor&& other) noexcept
+  acceptor_object(acceptor_object&& other) noexcept
       : executor_(other.executor_), impl_(std::move(other.impl_)), protocol_(other.protocol_) {}
-  basic_socket_acceptor& operator=(basic_socket_acceptor&& other) noexcept {
+  acceptor_object& operator=(acceptor_object&& other) noexcept {
     if (this != &other) {
       executor_ = other.executor_;
       impl_ = std::move(other.impl_);
@@ -68,7 +71,7 @@ class basic_socket_acceptor : public boost::asio::socket_base {
   }
   template <typename Executor1,
             std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  basic_socket_acceptor(basic_socket_acceptor<Protocol, Executor1>&& other)
+  acceptor_object(acceptor_object<Protocol, Executor1>&& other)
       : executor_(other.executor_), impl_(std::move(other.impl_)), protocol_(other.protocol_) {}
 
   executor_type get_executor() noexcept { return executor_; }
@@ -222,7 +225,8 @@ class basic_socket_acceptor : public boost::asio::socket_base {
     detail::throw_error(ec, "wait");
   }
   void wait(wait_type w, boost::system::error_code& ec) { impl_.wait(w, ec); }
-  template <typename WaitToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code))
+                WaitToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_wait(wait_type w,
                   WaitToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return boost::asio::async_initiate<WaitToken, void(boost::system::error_code)>(
@@ -231,64 +235,73 @@ class basic_socket_acceptor : public boost::asio::socket_base {
 
   // --- accept into an existing socket -----------------------------------
   template <typename Protocol1, typename Executor1>
-  void accept(basic_socket<Protocol1, Executor1>& peer) {
+  void accept(boost::asio::basic_socket<Protocol1, Executor1>& peer) {
     boost::system::error_code ec;
     accept(peer, ec);
     detail::throw_error(ec, "accept");
   }
   template <typename Protocol1, typename Executor1>
-  void accept(basic_socket<Protocol1, Executor1>& peer, boost::system::error_code& ec) {
+  void accept(boost::asio::basic_socket<Protocol1, Executor1>& peer,
+              boost::system::error_code& ec) {
     accept_impl(peer, nullptr, ec);
   }
   template <typename Executor1>
-  void accept(basic_socket<protocol_type, Executor1>& peer, endpoint_type& peer_endpoint) {
+  void accept(boost::asio::basic_socket<protocol_type, Executor1>& peer,
+              endpoint_type& peer_endpoint) {
     boost::system::error_code ec;
     accept_impl(peer, &peer_endpoint, ec);
     detail::throw_error(ec, "accept");
   }
   template <typename Executor1>
-  void accept(basic_socket<protocol_type, Executor1>& peer, endpoint_type& peer_endpoint,
-              boost::system::error_code& ec) {
+  void accept(boost::asio::basic_socket<protocol_type, Executor1>& peer,
+              endpoint_type& peer_endpoint, boost::system::error_code& ec) {
     accept_impl(peer, &peer_endpoint, ec);
   }
 
   // --- accept returning a new socket --------------------------------------
-  basic_stream_socket<protocol_type, executor_type> accept() {
+  boost::asio::basic_stream_socket<protocol_type, executor_type> accept() {
     boost::system::error_code ec;
     auto s = accept(ec);
     detail::throw_error(ec, "accept");
     return s;
   }
-  basic_stream_socket<protocol_type, executor_type> accept(boost::system::error_code& ec) {
-    basic_stream_socket<protocol_type, executor_type> peer(executor_);
+  boost::asio::basic_stream_socket<protocol_type, executor_type> accept(
+      boost::system::error_code& ec) {
+    boost::asio::basic_stream_socket<protocol_type, executor_type> peer(executor_);
     accept_impl(peer, nullptr, ec);
     return peer;
   }
 
   template <typename Protocol1, typename Executor1,
-            typename AcceptToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code))
+                AcceptToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_accept(
-      basic_socket<Protocol1, Executor1>& peer,
+      boost::asio::basic_socket<Protocol1, Executor1>& peer,
       AcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return boost::asio::async_initiate<AcceptToken, void(boost::system::error_code)>(
         initiate_async_accept_into(this), token, &peer, static_cast<endpoint_type*>(nullptr));
   }
   template <typename Executor1,
-            typename AcceptToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code))
+                AcceptToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_accept(
-      basic_socket<protocol_type, Executor1>& peer, endpoint_type& peer_endpoint,
+      boost::asio::basic_socket<protocol_type, Executor1>& peer, endpoint_type& peer_endpoint,
       AcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return boost::asio::async_initiate<AcceptToken, void(boost::system::error_code)>(
         initiate_async_accept_into(this), token, &peer, &peer_endpoint);
   }
 
-  template <typename MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code,
+                                                 accepted_socket<executor_type>))
+                MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_accept(
       MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_accept_move<executor_type>(executor_, nullptr,
                                             std::forward<MoveAcceptToken>(token));
   }
-  template <typename MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code,
+                                                 accepted_socket<executor_type>))
+                MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_accept(
       endpoint_type& peer_endpoint,
       MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
@@ -297,17 +310,22 @@ class basic_socket_acceptor : public boost::asio::socket_base {
   }
   // The new socket runs on another executor or context (e.g. per-thread).
   template <typename Executor1,
-            typename MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>,
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code,
+                                                 accepted_socket<Executor1>))
+                MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>,
             std::enable_if_t<boost::asio::execution::is_executor<Executor1>::value, int> = 0>
   auto async_accept(
       const Executor1& ex,
       MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_accept_move<Executor1>(ex, nullptr, std::forward<MoveAcceptToken>(token));
   }
-  template <typename ExecutionContext,
-            typename MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>,
-            std::enable_if_t<
-                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  template <
+      typename ExecutionContext,
+      BOOST_ASIO_COMPLETION_TOKEN_FOR(void(
+          boost::system::error_code, accepted_socket<typename ExecutionContext::executor_type>))
+          MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>,
+      std::enable_if_t<std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>,
+                       int> = 0>
   auto async_accept(
       ExecutionContext& ctx,
       MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
@@ -316,7 +334,9 @@ class basic_socket_acceptor : public boost::asio::socket_base {
                                       std::forward<MoveAcceptToken>(token));
   }
   template <typename Executor1,
-            typename MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>,
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code,
+                                                 accepted_socket<Executor1>))
+                MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>,
             std::enable_if_t<boost::asio::execution::is_executor<Executor1>::value, int> = 0>
   auto async_accept(
       const Executor1& ex, endpoint_type& peer_endpoint,
@@ -349,7 +369,7 @@ class basic_socket_acceptor : public boost::asio::socket_base {
 
   template <typename PeerExecutor, typename Token>
   auto async_accept_move(const PeerExecutor& ex, endpoint_type* peer_endpoint, Token&& token) {
-    using socket_type = basic_stream_socket<protocol_type, PeerExecutor>;
+    using socket_type = accepted_socket<PeerExecutor>;
     return boost::asio::async_initiate<Token, void(boost::system::error_code, socket_type)>(
         initiate_async_move_accept<PeerExecutor>(this), token, ex, peer_endpoint);
   }
@@ -357,7 +377,7 @@ class basic_socket_acceptor : public boost::asio::socket_base {
   class initiate_async_accept_into {
    public:
     using executor_type = Executor;
-    explicit initiate_async_accept_into(basic_socket_acceptor* self) : self_(self) {}
+    explicit initiate_async_accept_into(acceptor_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
 
     template <typename Handler, typename Socket>
@@ -373,19 +393,19 @@ class basic_socket_acceptor : public boost::asio::socket_base {
     }
 
    private:
-    basic_socket_acceptor* self_;
+    acceptor_object* self_;
   };
 
   template <typename PeerExecutor>
   class initiate_async_move_accept {
    public:
     using executor_type = Executor;
-    explicit initiate_async_move_accept(basic_socket_acceptor* self) : self_(self) {}
+    explicit initiate_async_move_accept(acceptor_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
 
     template <typename Handler>
     void operator()(Handler&& handler, const PeerExecutor& ex, endpoint_type* peer_endpoint) const {
-      using socket_type = basic_stream_socket<protocol_type, PeerExecutor>;
+      using socket_type = accepted_socket<PeerExecutor>;
       using op = detail::io_op<detail::backend::accept_move_op_base<socket_type, endpoint_type>,
                                std::decay_t<Handler>, Executor>;
       auto& impl = self_->impl_;
@@ -395,13 +415,13 @@ class basic_socket_acceptor : public boost::asio::socket_base {
     }
 
    private:
-    basic_socket_acceptor* self_;
+    acceptor_object* self_;
   };
 
   class initiate_async_wait {
    public:
     using executor_type = Executor;
-    explicit initiate_async_wait(basic_socket_acceptor* self) : self_(self) {}
+    explicit initiate_async_wait(acceptor_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
 
     template <typename Handler>
@@ -412,7 +432,7 @@ class basic_socket_acceptor : public boost::asio::socket_base {
     }
 
    private:
-    basic_socket_acceptor* self_;
+    acceptor_object* self_;
   };
 
   Executor executor_;
@@ -420,4 +440,4 @@ class basic_socket_acceptor : public boost::asio::socket_base {
   std::optional<protocol_type> protocol_;
 };
 
-}  // namespace asio_directsockets
+}  // namespace asio_directsockets::objects

@@ -1,16 +1,22 @@
 // A connected byte stream (Asio's basic_stream_socket): the AsyncReadStream /
 // AsyncWriteStream that async_read, async_write and Beast build on.
+//
+// The body of boost::asio::basic_stream_socket<ip::tcp, Executor> (see
+// ip/tcp.hpp). It derives from boost::asio::basic_socket<Protocol, Executor>,
+// itself specialised onto socket_object, so Boost's own algorithms that take
+// a basic_socket& (async_connect, Beast's basic_stream) accept it.
 #pragma once
 
-#include <asio_directsockets/basic_socket.hpp>
+#include <asio_directsockets/objects/socket_object.hpp>
 
+#include <boost/asio/basic_socket.hpp>
 #include <boost/asio/buffer.hpp>
 
-namespace asio_directsockets {
+namespace asio_directsockets::objects {
 
-template <typename Protocol, typename Executor = boost::asio::any_io_executor>
-class basic_stream_socket : public basic_socket<Protocol, Executor> {
-  using base = basic_socket<Protocol, Executor>;
+template <typename Protocol, typename Executor>
+class stream_socket_object : public boost::asio::basic_socket<Protocol, Executor> {
+  using base = boost::asio::basic_socket<Protocol, Executor>;
   using op_types = detail::backend::poll_reactor;
 
  public:
@@ -19,17 +25,14 @@ class basic_stream_socket : public basic_socket<Protocol, Executor> {
   using typename base::native_handle_type;
   using typename base::protocol_type;
   using message_flags = typename base::message_flags;
-  template <typename Executor1>
-  struct rebind_executor {
-    using other = basic_stream_socket<Protocol, Executor1>;
-  };
 
   using base::base;
-  basic_stream_socket(basic_stream_socket&&) noexcept = default;
-  basic_stream_socket& operator=(basic_stream_socket&&) noexcept = default;
+  stream_socket_object(stream_socket_object&&) noexcept = default;
+  stream_socket_object& operator=(stream_socket_object&&) noexcept = default;
   template <typename Executor1,
             std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  basic_stream_socket(basic_stream_socket<Protocol, Executor1>&& other) : base(std::move(other)) {}
+  stream_socket_object(stream_socket_object<Protocol, Executor1>&& other)
+      : base(std::move(other)) {}
 
   // --- synchronous ------------------------------------------------------
   template <typename ConstBufferSequence>
@@ -87,40 +90,46 @@ class basic_stream_socket : public basic_socket<Protocol, Executor> {
 
   // --- asynchronous -----------------------------------------------------
   template <typename ConstBufferSequence,
-            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                WriteToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_send(const ConstBufferSequence& buffers,
                   WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_send(buffers, 0, std::forward<WriteToken>(token));
   }
   template <typename ConstBufferSequence,
-            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                WriteToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_send(const ConstBufferSequence& buffers, message_flags flags,
                   WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return boost::asio::async_initiate<WriteToken, void(boost::system::error_code, std::size_t)>(
         initiate_async_send(this), token, buffers, flags);
   }
   template <typename MutableBufferSequence,
-            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                ReadToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive(const MutableBufferSequence& buffers,
                      ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_receive(buffers, 0, std::forward<ReadToken>(token));
   }
   template <typename MutableBufferSequence,
-            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                ReadToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive(const MutableBufferSequence& buffers, message_flags flags,
                      ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return boost::asio::async_initiate<ReadToken, void(boost::system::error_code, std::size_t)>(
         initiate_async_receive(this), token, buffers, flags);
   }
   template <typename ConstBufferSequence,
-            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                WriteToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_write_some(
       const ConstBufferSequence& buffers,
       WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_send(buffers, 0, std::forward<WriteToken>(token));
   }
   template <typename MutableBufferSequence,
-            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                ReadToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_read_some(
       const MutableBufferSequence& buffers,
       ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
@@ -131,7 +140,7 @@ class basic_stream_socket : public basic_socket<Protocol, Executor> {
   class initiate_async_send {
    public:
     using executor_type = Executor;
-    explicit initiate_async_send(basic_stream_socket* self) : self_(self) {}
+    explicit initiate_async_send(stream_socket_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
 
     template <typename Handler, typename ConstBufferSequence>
@@ -146,13 +155,13 @@ class basic_stream_socket : public basic_socket<Protocol, Executor> {
     }
 
    private:
-    basic_stream_socket* self_;
+    stream_socket_object* self_;
   };
 
   class initiate_async_receive {
    public:
     using executor_type = Executor;
-    explicit initiate_async_receive(basic_stream_socket* self) : self_(self) {}
+    explicit initiate_async_receive(stream_socket_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
 
     template <typename Handler, typename MutableBufferSequence>
@@ -168,8 +177,8 @@ class basic_stream_socket : public basic_socket<Protocol, Executor> {
     }
 
    private:
-    basic_stream_socket* self_;
+    stream_socket_object* self_;
   };
 };
 
-}  // namespace asio_directsockets
+}  // namespace asio_directsockets::objects

@@ -2,17 +2,21 @@
 // any socket, send/receive once connected. A datagram larger than the buffer
 // is truncated and reported as success with the bytes that fit, as Boost.Asio
 // does on Linux.
+//
+// The body of boost::asio::basic_datagram_socket<ip::udp, Executor> (see
+// ip/udp.hpp), deriving from the specialised boost::asio::basic_socket.
 #pragma once
 
-#include <asio_directsockets/basic_socket.hpp>
+#include <asio_directsockets/objects/socket_object.hpp>
 
+#include <boost/asio/basic_socket.hpp>
 #include <boost/asio/buffer.hpp>
 
-namespace asio_directsockets {
+namespace asio_directsockets::objects {
 
-template <typename Protocol, typename Executor = boost::asio::any_io_executor>
-class basic_datagram_socket : public basic_socket<Protocol, Executor> {
-  using base = basic_socket<Protocol, Executor>;
+template <typename Protocol, typename Executor>
+class datagram_socket_object : public boost::asio::basic_socket<Protocol, Executor> {
+  using base = boost::asio::basic_socket<Protocol, Executor>;
   using op_types = detail::backend::poll_reactor;
 
  public:
@@ -21,17 +25,13 @@ class basic_datagram_socket : public basic_socket<Protocol, Executor> {
   using typename base::native_handle_type;
   using typename base::protocol_type;
   using message_flags = typename base::message_flags;
-  template <typename Executor1>
-  struct rebind_executor {
-    using other = basic_datagram_socket<Protocol, Executor1>;
-  };
 
   using base::base;
-  basic_datagram_socket(basic_datagram_socket&&) noexcept = default;
-  basic_datagram_socket& operator=(basic_datagram_socket&&) noexcept = default;
+  datagram_socket_object(datagram_socket_object&&) noexcept = default;
+  datagram_socket_object& operator=(datagram_socket_object&&) noexcept = default;
   template <typename Executor1,
             std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  basic_datagram_socket(basic_datagram_socket<Protocol, Executor1>&& other)
+  datagram_socket_object(datagram_socket_object<Protocol, Executor1>&& other)
       : base(std::move(other)) {}
 
   // --- synchronous ------------------------------------------------------
@@ -116,27 +116,31 @@ class basic_datagram_socket : public basic_socket<Protocol, Executor> {
 
   // --- asynchronous -----------------------------------------------------
   template <typename ConstBufferSequence,
-            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                WriteToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_send(const ConstBufferSequence& buffers,
                   WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_send(buffers, 0, std::forward<WriteToken>(token));
   }
   template <typename ConstBufferSequence,
-            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                WriteToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_send(const ConstBufferSequence& buffers, message_flags flags,
                   WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return boost::asio::async_initiate<WriteToken, void(boost::system::error_code, std::size_t)>(
         initiate_async_send(this), token, buffers, flags);
   }
   template <typename ConstBufferSequence,
-            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                WriteToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_send_to(
       const ConstBufferSequence& buffers, const endpoint_type& destination,
       WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_send_to(buffers, destination, 0, std::forward<WriteToken>(token));
   }
   template <typename ConstBufferSequence,
-            typename WriteToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                WriteToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_send_to(
       const ConstBufferSequence& buffers, const endpoint_type& destination, message_flags flags,
       WriteToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
@@ -144,27 +148,31 @@ class basic_datagram_socket : public basic_socket<Protocol, Executor> {
         initiate_async_send_to(this), token, buffers, destination, flags);
   }
   template <typename MutableBufferSequence,
-            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                ReadToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive(const MutableBufferSequence& buffers,
                      ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_receive(buffers, 0, std::forward<ReadToken>(token));
   }
   template <typename MutableBufferSequence,
-            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                ReadToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive(const MutableBufferSequence& buffers, message_flags flags,
                      ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return boost::asio::async_initiate<ReadToken, void(boost::system::error_code, std::size_t)>(
         initiate_async_receive(this), token, buffers, flags);
   }
   template <typename MutableBufferSequence,
-            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                ReadToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive_from(
       const MutableBufferSequence& buffers, endpoint_type& sender,
       ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_receive_from(buffers, sender, 0, std::forward<ReadToken>(token));
   }
   template <typename MutableBufferSequence,
-            typename ReadToken = boost::asio::default_completion_token_t<executor_type>>
+            BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, std::size_t))
+                ReadToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_receive_from(
       const MutableBufferSequence& buffers, endpoint_type& sender, message_flags flags,
       ReadToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
@@ -176,7 +184,7 @@ class basic_datagram_socket : public basic_socket<Protocol, Executor> {
   class initiate_async_send {
    public:
     using executor_type = Executor;
-    explicit initiate_async_send(basic_datagram_socket* self) : self_(self) {}
+    explicit initiate_async_send(datagram_socket_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
     template <typename Handler, typename ConstBufferSequence>
     void operator()(Handler&& handler, const ConstBufferSequence& buffers,
@@ -190,13 +198,13 @@ class basic_datagram_socket : public basic_socket<Protocol, Executor> {
     }
 
    private:
-    basic_datagram_socket* self_;
+    datagram_socket_object* self_;
   };
 
   class initiate_async_send_to {
    public:
     using executor_type = Executor;
-    explicit initiate_async_send_to(basic_datagram_socket* self) : self_(self) {}
+    explicit initiate_async_send_to(datagram_socket_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
     template <typename Handler, typename ConstBufferSequence>
     void operator()(Handler&& handler, const ConstBufferSequence& buffers,
@@ -210,13 +218,13 @@ class basic_datagram_socket : public basic_socket<Protocol, Executor> {
     }
 
    private:
-    basic_datagram_socket* self_;
+    datagram_socket_object* self_;
   };
 
   class initiate_async_receive {
    public:
     using executor_type = Executor;
-    explicit initiate_async_receive(basic_datagram_socket* self) : self_(self) {}
+    explicit initiate_async_receive(datagram_socket_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
     template <typename Handler, typename MutableBufferSequence>
     void operator()(Handler&& handler, const MutableBufferSequence& buffers,
@@ -230,13 +238,13 @@ class basic_datagram_socket : public basic_socket<Protocol, Executor> {
     }
 
    private:
-    basic_datagram_socket* self_;
+    datagram_socket_object* self_;
   };
 
   class initiate_async_receive_from {
    public:
     using executor_type = Executor;
-    explicit initiate_async_receive_from(basic_datagram_socket* self) : self_(self) {}
+    explicit initiate_async_receive_from(datagram_socket_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
     template <typename Handler, typename MutableBufferSequence>
     void operator()(Handler&& handler, const MutableBufferSequence& buffers, endpoint_type* sender,
@@ -251,8 +259,8 @@ class basic_datagram_socket : public basic_socket<Protocol, Executor> {
     }
 
    private:
-    basic_datagram_socket* self_;
+    datagram_socket_object* self_;
   };
 };
 
-}  // namespace asio_directsockets
+}  // namespace asio_directsockets::objects

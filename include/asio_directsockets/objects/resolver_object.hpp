@@ -20,39 +20,37 @@
 #include <string_view>
 #include <tuple>
 
-namespace asio_directsockets::ip {
+namespace asio_directsockets::objects {
 
-template <typename InternetProtocol, typename Executor = boost::asio::any_io_executor>
-class basic_resolver : public boost::asio::ip::resolver_base {
+// The body of boost::asio::ip::basic_resolver<ip::tcp|ip::udp, Executor>
+// (see ip/tcp.hpp, ip/udp.hpp).
+template <typename InternetProtocol, typename Executor>
+class resolver_object : public boost::asio::ip::resolver_base {
   template <typename, typename>
-  friend class basic_resolver;
+  friend class resolver_object;
 
  public:
   using executor_type = Executor;
-  template <typename Executor1>
-  struct rebind_executor {
-    using other = basic_resolver<InternetProtocol, Executor1>;
-  };
   using protocol_type = InternetProtocol;
   using endpoint_type = typename InternetProtocol::endpoint;
   using results_type = boost::asio::ip::basic_resolver_results<InternetProtocol>;
   using iterator = typename results_type::iterator;  // deprecated in Asio, still used
   using query = boost::asio::ip::basic_resolver_query<InternetProtocol>;
 
-  explicit basic_resolver(const executor_type& ex)
+  explicit resolver_object(const executor_type& ex)
       : executor_(ex),
         worker_(&boost::asio::use_service<detail::resolve_worker>(detail::context_of(ex))),
         token_(std::make_shared<char>()) {}
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  explicit basic_resolver(ExecutionContext& ctx)
-      : basic_resolver(executor_type(ctx.get_executor())) {}
-  basic_resolver(basic_resolver&& other) noexcept
+  explicit resolver_object(ExecutionContext& ctx)
+      : resolver_object(executor_type(ctx.get_executor())) {}
+  resolver_object(resolver_object&& other) noexcept
       : executor_(other.executor_), worker_(other.worker_), token_(std::move(other.token_)) {
     other.token_ = std::make_shared<char>();
   }
-  basic_resolver& operator=(basic_resolver&& other) noexcept {
+  resolver_object& operator=(resolver_object&& other) noexcept {
     if (this != &other) {
       executor_ = other.executor_;
       worker_ = other.worker_;
@@ -61,8 +59,15 @@ class basic_resolver : public boost::asio::ip::resolver_base {
     }
     return *this;
   }
+  // Rebinding the executor, e.g. use_awaitable.as_default_on(resolver).
+  template <typename Executor1,
+            std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
+  resolver_object(resolver_object<InternetProtocol, Executor1>&& other)
+      : executor_(other.executor_), worker_(other.worker_), token_(std::move(other.token_)) {
+    other.token_ = std::make_shared<char>();
+  }
   // Outstanding lookups finish with operation_aborted, as in Asio.
-  ~basic_resolver() = default;
+  ~resolver_object() = default;
 
   executor_type get_executor() noexcept { return executor_; }
 
@@ -126,38 +131,44 @@ class basic_resolver : public boost::asio::ip::resolver_base {
   }
 
   // --- asynchronous -----------------------------------------------------
-  template <typename ResolveToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, results_type))
+                ResolveToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_resolve(
       std::string_view host, std::string_view service,
       ResolveToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_resolve(host, service, flags(), std::forward<ResolveToken>(token));
   }
-  template <typename ResolveToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, results_type))
+                ResolveToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_resolve(
       std::string_view host, std::string_view service, flags f,
       ResolveToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return start(request::forward(std::nullopt, host, service, f),
                  std::forward<ResolveToken>(token));
   }
-  template <typename ResolveToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, results_type))
+                ResolveToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_resolve(
       const protocol_type& protocol, std::string_view host, std::string_view service,
       ResolveToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_resolve(protocol, host, service, flags(), std::forward<ResolveToken>(token));
   }
-  template <typename ResolveToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, results_type))
+                ResolveToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_resolve(
       const protocol_type& protocol, std::string_view host, std::string_view service, flags f,
       ResolveToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return start(request::forward(protocol, host, service, f), std::forward<ResolveToken>(token));
   }
-  template <typename ResolveToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, results_type))
+                ResolveToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_resolve(
       const endpoint_type& e,
       ResolveToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return start(request::reverse(e), std::forward<ResolveToken>(token));
   }
-  template <typename ResolveToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code, results_type))
+                ResolveToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_resolve(const query& q, ResolveToken&& token =
                                          boost::asio::default_completion_token_t<executor_type>()) {
     return start(request::from_query(q), std::forward<ResolveToken>(token));
@@ -239,7 +250,7 @@ class basic_resolver : public boost::asio::ip::resolver_base {
   class initiate_async_resolve {
    public:
     using executor_type = Executor;
-    explicit initiate_async_resolve(basic_resolver* self) : self_(self) {}
+    explicit initiate_async_resolve(resolver_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
 
     template <typename Handler>
@@ -251,7 +262,7 @@ class basic_resolver : public boost::asio::ip::resolver_base {
     }
 
    private:
-    basic_resolver* self_;
+    resolver_object* self_;
   };
 
   Executor executor_;
@@ -261,4 +272,4 @@ class basic_resolver : public boost::asio::ip::resolver_base {
   std::shared_ptr<char> token_;
 };
 
-}  // namespace asio_directsockets::ip
+}  // namespace asio_directsockets::objects

@@ -1,5 +1,9 @@
 // What every socket shares (Asio's basic_socket): open/bind/connect/close,
 // options, endpoints, shutdown, wait. Stream and datagram sockets add I/O.
+//
+// This is the body of boost::asio::basic_socket<ip::tcp|ip::udp, Executor>,
+// which ip/tcp.hpp and ip/udp.hpp specialise to derive from it; it is never
+// used on its own.
 #pragma once
 
 #include <asio_directsockets/detail/backend/poll/fd_impl.hpp>
@@ -10,6 +14,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/basic_socket.hpp>
 #include <boost/asio/socket_base.hpp>
 
 #include <sys/ioctl.h>
@@ -17,67 +22,65 @@
 #include <type_traits>
 #include <utility>
 
-namespace asio_directsockets {
+namespace asio_directsockets::objects {
 
-template <typename Protocol, typename Executor = boost::asio::any_io_executor>
-class basic_socket : public boost::asio::socket_base {
+template <typename Protocol, typename Executor>
+class socket_object : public boost::asio::socket_base {
   template <typename, typename>
-  friend class basic_socket;
+  friend class socket_object;
 
  public:
   using executor_type = Executor;
-  template <typename Executor1>
-  struct rebind_executor {
-    using other = basic_socket<Protocol, Executor1>;
-  };
   using native_handle_type = int;
   using protocol_type = Protocol;
   using endpoint_type = typename Protocol::endpoint;
-  using lowest_layer_type = basic_socket;
+  // The public type, of which this object is always the base.
+  using lowest_layer_type = boost::asio::basic_socket<Protocol, Executor>;
 
-  explicit basic_socket(const executor_type& ex)
+  explicit socket_object(const executor_type& ex)
       : executor_(ex), impl_(detail::context_of(ex).impl()) {}
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  explicit basic_socket(ExecutionContext& ctx) : basic_socket(executor_type(ctx.get_executor())) {}
+  explicit socket_object(ExecutionContext& ctx)
+      : socket_object(executor_type(ctx.get_executor())) {}
 
-  basic_socket(const executor_type& ex, const protocol_type& protocol) : basic_socket(ex) {
+  socket_object(const executor_type& ex, const protocol_type& protocol) : socket_object(ex) {
     open(protocol);
   }
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  basic_socket(ExecutionContext& ctx, const protocol_type& protocol)
-      : basic_socket(executor_type(ctx.get_executor()), protocol) {}
+  socket_object(ExecutionContext& ctx, const protocol_type& protocol)
+      : socket_object(executor_type(ctx.get_executor()), protocol) {}
 
-  basic_socket(const executor_type& ex, const endpoint_type& endpoint) : basic_socket(ex) {
+  socket_object(const executor_type& ex, const endpoint_type& endpoint) : socket_object(ex) {
     open(endpoint.protocol());
     bind(endpoint);
   }
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  basic_socket(ExecutionContext& ctx, const endpoint_type& endpoint)
-      : basic_socket(executor_type(ctx.get_executor()), endpoint) {}
+  socket_object(ExecutionContext& ctx, const endpoint_type& endpoint)
+      : socket_object(executor_type(ctx.get_executor()), endpoint) {}
 
-  basic_socket(const executor_type& ex, const protocol_type& protocol, native_handle_type fd)
-      : basic_socket(ex) {
+  socket_object(const executor_type& ex, const protocol_type& protocol, native_handle_type fd)
+      : socket_object(ex) {
     assign(protocol, fd);
   }
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  basic_socket(ExecutionContext& ctx, const protocol_type& protocol, native_handle_type fd)
-      : basic_socket(executor_type(ctx.get_executor()), protocol, fd) {}
+  socket_object(ExecutionContext& ctx, const protocol_type& protocol, native_handle_type fd)
+      : socket_object(executor_type(ctx.get_executor()), protocol, fd) {}
 
   // A moved-from socket keeps its executor and can be opened again, as in
   // Asio (accept loops reuse one socket object).
-  basic_socket(basic_socket&& other) noexcept
+  socket_object(socket_object&& other) noexcept
       : executor_(other.executor_),
         impl_(std::move(other.impl_)),
         protocol_(std::move(other.protocol_)) {}
-  basic_socket& operator=(basic_socket&& other) noexcept {
+  socket_object& operator=(socket_object&& other) noexcept {
     if (this != &other) {
       executor_ = other.executor_;
       impl_ = std::move(other.impl_);
@@ -87,14 +90,16 @@ class basic_socket : public boost::asio::socket_base {
   }
   template <typename Executor1,
             std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  basic_socket(basic_socket<Protocol, Executor1>&& other)
+  socket_object(socket_object<Protocol, Executor1>&& other)
       : executor_(other.executor_),
         impl_(std::move(other.impl_)),
         protocol_(std::move(other.protocol_)) {}
 
   executor_type get_executor() noexcept { return executor_; }
-  lowest_layer_type& lowest_layer() { return *this; }
-  const lowest_layer_type& lowest_layer() const { return *this; }
+  lowest_layer_type& lowest_layer() { return static_cast<lowest_layer_type&>(*this); }
+  const lowest_layer_type& lowest_layer() const {
+    return static_cast<const lowest_layer_type&>(*this);
+  }
 
   void open(const protocol_type& protocol = protocol_type()) {
     boost::system::error_code ec;
@@ -211,7 +216,8 @@ class basic_socket : public boost::asio::socket_base {
     if (!ec) detail::socket_ops::start_connect(fd, peer.data(), peer.size(), ignored);
   }
 
-  template <typename ConnectToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code))
+                ConnectToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_connect(
       const endpoint_type& peer,
       ConnectToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
@@ -358,7 +364,8 @@ class basic_socket : public boost::asio::socket_base {
   }
   void wait(wait_type w, boost::system::error_code& ec) { impl_.wait(w, ec); }
 
-  template <typename WaitToken = boost::asio::default_completion_token_t<executor_type>>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code))
+                WaitToken = boost::asio::default_completion_token_t<executor_type>>
   auto async_wait(wait_type w,
                   WaitToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return boost::asio::async_initiate<WaitToken, void(boost::system::error_code)>(
@@ -377,7 +384,7 @@ class basic_socket : public boost::asio::socket_base {
   void set_protocol(const protocol_type& p) { protocol_ = p; }
 
  protected:
-  ~basic_socket() = default;
+  ~socket_object() = default;
 
   protocol_type current_protocol() const {
     if (protocol_) return *protocol_;
@@ -396,7 +403,7 @@ class basic_socket : public boost::asio::socket_base {
   class initiate_async_connect {
    public:
     using executor_type = Executor;
-    explicit initiate_async_connect(basic_socket* self) : self_(self) {}
+    explicit initiate_async_connect(socket_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->get_executor(); }
 
     template <typename Handler>
@@ -414,13 +421,13 @@ class basic_socket : public boost::asio::socket_base {
     }
 
    private:
-    basic_socket* self_;
+    socket_object* self_;
   };
 
   class initiate_async_wait {
    public:
     using executor_type = Executor;
-    explicit initiate_async_wait(basic_socket* self) : self_(self) {}
+    explicit initiate_async_wait(socket_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->get_executor(); }
 
     template <typename Handler>
@@ -431,8 +438,8 @@ class basic_socket : public boost::asio::socket_base {
     }
 
    private:
-    basic_socket* self_;
+    socket_object* self_;
   };
 };
 
-}  // namespace asio_directsockets
+}  // namespace asio_directsockets::objects
