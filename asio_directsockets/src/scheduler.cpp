@@ -116,26 +116,36 @@ void scheduler::restart() {
 std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long timeout_usec) {
   bool waited = false;
   while (!stopped_) {
-    if (operation* op = ready_.pop()) {
-      lock.unlock();
-      // The unit of work ends after the handler, even if it throws.
-      struct work_done {
-        scheduler* s;
-        ~work_done() { s->work_finished(); }
-      } done{this};
-      op->complete(this);
-      return 1;
+    if (!poll_due_) {
+      if (operation* op = ready_.pop()) {
+        if (op == batch_end_) poll_due_ = true;
+        lock.unlock();
+        // The unit of work ends after the handler, even if it throws.
+        struct work_done {
+          scheduler* s;
+          ~work_done() { s->work_finished(); }
+        } done{this};
+        op->complete(this);
+        return 1;
+      }
     }
-    if (outstanding_work_.load(std::memory_order_acquire) == 0) {
-      stopped_ = true;
-      return 0;
+    const bool nothing_ready = ready_.empty();
+    if (nothing_ready) {
+      if (outstanding_work_.load(std::memory_order_acquire) == 0) {
+        stopped_ = true;
+        return 0;
+      }
+      if (waited && timeout_usec >= 0) return 0;
     }
-    if (waited && timeout_usec >= 0) return 0;
+    // Wait for I/O only when nothing is ready; otherwise just poll it, so a
+    // busy ready queue still lets new I/O in.
     op_queue completed;
     waiting_in_reactor_ = true;
-    const bool may_continue = reactor_.run(lock, timeout_usec, completed);
+    const bool may_continue = reactor_.run(lock, nothing_ready ? timeout_usec : 0, completed);
     waiting_in_reactor_ = false;
+    poll_due_ = false;
     ready_.push(completed);
+    batch_end_ = ready_.back();
     if (!may_continue && ready_.empty()) {
       // Browser callback mode: return to the JS event loop; completions,
       // timers and posts bring the loop back through ads_drain().
@@ -145,7 +155,7 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
 #endif
       return 0;
     }
-    waited = true;
+    if (nothing_ready) waited = true;
   }
   return 0;
 }

@@ -43,6 +43,7 @@ class op_queue {
 
   bool empty() const { return front_ == nullptr; }
   operation* front() const { return front_; }
+  operation* back() const { return back_; }
 
   void push(operation* op) {
     op->next_ = nullptr;

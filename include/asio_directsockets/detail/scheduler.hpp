@@ -63,6 +63,12 @@ class scheduler {
 
   mutable std::mutex mutex_;
   op_queue ready_;
+  // Fairness, as Asio's scheduler has it: the reactor is polled once per pass
+  // through the ready queue, so handlers that keep re-queueing work (a loop
+  // of immediate completions) cannot starve I/O. batch_end_ is the last op
+  // that was ready when the reactor last ran; popping it makes a poll due.
+  operation* batch_end_ = nullptr;
+  bool poll_due_ = false;
   std::atomic<std::size_t> outstanding_work_{0};
   bool stopped_ = false;
   bool waiting_in_reactor_ = false;
