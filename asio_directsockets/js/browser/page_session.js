@@ -6,11 +6,17 @@
 const BINDING = '__adsRunnerEmit';
 
 // events: onReport(msg), onConsole(level, text, where), onLog(level, text), onCrash(description)
-async function openPageSession(cdp, events) {
+// match(targetInfo): picks the page to attach to (default: the browser's first page).
+async function openPageSession(cdp, events, { match = (t) => t.type === 'page', what = 'page target' } = {}) {
   await cdp.send('Target.setDiscoverTargets', { discover: true });
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  const page = targetInfos.find((t) => t.type === 'page');
-  if (!page) throw new Error('the browser has no page target');
+  let page;
+  // A target just created (an app window opened by PWA.launch) may be listed a moment later.
+  for (const t0 = Date.now(); !page && Date.now() - t0 < 10000;) {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    page = targetInfos.find(match);
+    if (!page) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!page) throw new Error(`the browser has no ${what}`);
   const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: page.targetId, flatten: true });
   const sessions = new Map([[sessionId, 'page']]);
 

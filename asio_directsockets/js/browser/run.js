@@ -11,13 +11,15 @@
 //     --browser PATH       browser binary (default /usr/lib/chromium/chromium-shell, or
 //                          $ADS_BROWSER)
 //     --browser-flag F     one more browser flag (repeatable)
+//     --bridge-stats       print the library bridge's write counters (drops re-issued ...)
+//                          to stderr when the program ends
 //     --verbose            browser stderr, console and log messages too
 
 const { runProgram } = require('./run_program');
 const { EXIT } = require('./exit_codes');
 
 const USAGE = 'usage: run.js [--mode page|worker] [--timeout S] [--wait-for-exit] ' +
-              '[--browser PATH] [--browser-flag F]... [--verbose] prog.js [-- args...]';
+              '[--browser PATH] [--browser-flag F]... [--bridge-stats] [--verbose] prog.js [-- args...]';
 
 function parseArgs(argv) {
   const o = { mode: 'page', timeoutS: 600, flags: [], args: [] };
@@ -38,6 +40,7 @@ function parseArgs(argv) {
     else if (a === '--browser') o.browser = value();
     else if (a === '--browser-flag') o.flags.push(value());
     else if (a === '--verbose') o.verbose = true;
+    else if (a === '--bridge-stats') o.bridgeStats = true;
     else if (a === '--help' || a === '-h') o.help = true;
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else if (!o.program) o.program = a;
@@ -50,36 +53,37 @@ function parseArgs(argv) {
   return o;
 }
 
-async function main() {
+async function main(argv, { name = 'run.js', route } = {}) {
   let o;
   try {
-    o = parseArgs(process.argv.slice(2));
+    o = parseArgs(argv);
   } catch (e) {
-    process.stderr.write(`run.js: ${e.message}\n${USAGE}\n`);
+    process.stderr.write(`${name}: ${e.message}\n${USAGE.replace('run.js', name)}\n`);
     return EXIT.USAGE;
   }
   if (o.help) {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(USAGE.replace('run.js', name) + '\n');
     return 0;
   }
   const result = await runProgram({
     ...o,
+    ...(route ? { route } : {}),
     onBrowserStderr: o.verbose ? (t) => process.stderr.write(t) : undefined,
   });
-  if (result.kind !== 'exit') process.stderr.write(`run.js: ${result.message}\n`);
+  if (result.kind !== 'exit') process.stderr.write(`${name}: ${result.message}\n`);
   return result.status;
 }
 
-if (require.main === module) {
-  main().then(
-    (status) => {
-      // Let stdout drain before exiting (a pipe may still hold the program's last lines).
-      process.stdout.write('', () => process.exit(status));
-    },
+// Runs main() and exits with its status once stdout has drained.
+function runCli(argv, options = {}) {
+  main(argv, options).then(
+    (status) => process.stdout.write('', () => process.exit(status)),
     (e) => {
-      process.stderr.write(`run.js: internal error: ${e && e.stack ? e.stack : e}\n`);
+      process.stderr.write(`${options.name || 'run.js'}: internal error: ${e && e.stack ? e.stack : e}\n`);
       process.exit(EXIT.BROWSER);
     });
 }
 
-module.exports = { parseArgs };
+if (require.main === module) runCli(process.argv.slice(2));
+
+module.exports = { parseArgs, runCli };

@@ -18,7 +18,8 @@ const HARNESS_DIR = path.join(__dirname, 'harness');
 // The content_shell route: http://127.0.0.1 is an isolated context (browser flag) and the
 // server sends the isolation headers; the harness is one navigation away.
 const contentShellRoute = {
-  browserOptions: () => ({ isolatedContext: true }),
+  browserOptions: (o) => ({ binary: o.browser, flags: o.flags || [], isolatedContext: true }),
+  serverFiles: () => ({}),
   async open({ browser, server, events }) {
     const page = await openPageSession(browser.cdp, events);
     await page.navigate(`${server.origin}/runner/index.html`);
@@ -41,6 +42,7 @@ function validateOptions(o) {
 //   browser       browser binary; flags: extra browser flags
 //   headers       response headers (default ISOLATION_HEADERS; null values are left out)
 //   requireDirectSockets  fail at once if the API is missing (default true)
+//   bridgeStats   report the library bridge's write-discipline counters when the program ends
 //   route         how to open the harness (default: content_shell; iwa.js supplies another)
 //   onStdout(line), onStderr(line)   the program's output
 //   onDiagnostic(line)               console warnings/errors from the page (and everything with
@@ -66,6 +68,7 @@ async function runProgram(options) {
     args: o.args.map(String),
     waitForExit: !!o.waitForExit,
     requireDirectSockets: o.requireDirectSockets !== false,
+    bridgeStats: !!o.bridgeStats,
   };
   let server = null;
   let browser = null;
@@ -83,14 +86,10 @@ async function runProgram(options) {
     server = await startStaticServer({
       mounts: { '/runner/': HARNESS_DIR, '/app/': path.dirname(programPath) },
       json: { '/run/config.json': () => config },
+      files: o.route.serverFiles(o),
       headers: o.headers || ISOLATION_HEADERS,
     });
-    browser = await launchBrowser({
-      binary: o.browser,
-      flags: o.flags || [],
-      onStderr: o.onBrowserStderr,
-      ...o.route.browserOptions(o),
-    });
+    browser = await launchBrowser({ ...o.route.browserOptions(o), onStderr: o.onBrowserStderr });
     if (o.onLaunched) o.onLaunched(browser);
 
     timer = setTimeout(() => end(fail('timeout', EXIT.TIMEOUT,
@@ -105,6 +104,7 @@ async function runProgram(options) {
         switch (msg.t) {
           case 'out': out(msg.s); break;
           case 'err': err(msg.s); break;
+          case 'bridge-stats': diag(`[bridge stats] ${msg.text}`); break;
           case 'exit': end({ kind: 'exit', status: msg.status & 0xff, how: msg.how }); break;
           case 'abort': end(fail('abort', EXIT.ABORTED, `the program aborted: ${oneLine(msg.what) || 'abort() was called'}`)); break;
           case 'fatal':

@@ -45,10 +45,11 @@ function resolveInside(root, rest) {
 // options:
 //   mounts:  { '/prefix/': '/abs/folder', ... }
 //   json:    { '/path': () => value, ... }    answered with JSON
+//   files:   { '/path': { type, body }, ... }  fixed responses (a Buffer or string body)
 //   headers: headers sent on every response (default: ISOLATION_HEADERS); a header whose value
 //            is null is left out, so tests can serve a page missing one of them.
 // Resolves to { port, origin, close() }.
-async function startStaticServer({ mounts = {}, json = {}, headers = ISOLATION_HEADERS } = {}) {
+async function startStaticServer({ mounts = {}, json = {}, files = {}, headers = ISOLATION_HEADERS } = {}) {
   const roots = Object.entries(mounts).map(([prefix, dir]) => [prefix, path.resolve(dir)]);
   const common = Object.entries(headers).filter(([, v]) => v !== null && v !== undefined);
 
@@ -66,6 +67,10 @@ async function startStaticServer({ mounts = {}, json = {}, headers = ISOLATION_H
     }
     if (Object.prototype.hasOwnProperty.call(json, url.pathname)) {
       reply(200, 'application/json', JSON.stringify(json[url.pathname]()));
+      return;
+    }
+    if (Object.prototype.hasOwnProperty.call(files, url.pathname)) {
+      reply(200, files[url.pathname].type, files[url.pathname].body);
       return;
     }
     const mount = roots.find(([prefix]) => url.pathname.startsWith(prefix));

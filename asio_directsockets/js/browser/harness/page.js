@@ -34,7 +34,18 @@
     worker.postMessage(config);
   }
 
-  fetch('/run/config.json')
+  // The runner adds its binding before it navigates here (content_shell), or right after the
+  // page opened (an Isolated Web App is launched first, then attached to): wait a little for it.
+  const runnerAttached = () => new Promise((resolve) => {
+    const t0 = Date.now();
+    (function poll() {
+      if (typeof window.__adsRunnerEmit === 'function' || Date.now() - t0 > 10000) resolve();
+      else setTimeout(poll, 10);
+    })();
+  });
+
+  runnerAttached()
+    .then(() => fetch('/run/config.json'))
     .then((r) => {
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       return r.json();

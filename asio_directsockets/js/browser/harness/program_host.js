@@ -38,7 +38,15 @@
            `headers, or an Isolated Web App)`;
   }
 
-  // config: {program: URL of the .js, args: [...], waitForExit: bool, requireDirectSockets}
+  // The library's JS bridge keeps counters of its write discipline (docs/browser-bridge.md).
+  function bridgeStats() {
+    const B = global.AdsBridge;
+    if (!B || !B.stats) return 'no asio_directsockets bridge activity';
+    return JSON.stringify({ stats: B.stats, pipes: B.pipes },
+                          (k, v) => (v === Infinity ? 'unknown' : v));
+  }
+
+  // config: {program: URL of the .js, args: [...], waitForExit, requireDirectSockets, bridgeStats}
   // load(url, onError): adds the program's script to this scope (a <script> or importScripts).
   function startProgram(config, emit, load) {
     let finished = false;
@@ -46,6 +54,7 @@
     const finish = (msg) => {
       if (finished) return;
       finished = true;
+      if (config.bridgeStats) emit({ t: 'bridge-stats', text: bridgeStats() });
       emit(msg);
     };
     // An exception that ended the program: a wasm trap counts as an abort, as natively.
@@ -131,6 +140,26 @@
     global.Module = Module;
     load(programUrl.href, (message) => finish({ t: 'fatal', kind: 'load', message }));
   }
+
+  // Isolated Web Apps get a CSP with `require-trusted-types-for 'script'`: script URLs (our
+  // <script src>, importScripts) must then pass a policy. The default policy admits same-origin
+  // URLs only, which is all the harness and an Emscripten program load.
+  function allowSameOriginScripts() {
+    const tt = global.trustedTypes;
+    if (!tt || typeof tt.createPolicy !== 'function' || tt.defaultPolicy) return;
+    try {
+      tt.createPolicy('default', {
+        createScriptURL: (url) => {
+          const u = new URL(url, global.location.href);
+          if (u.origin !== global.location.origin) throw new TypeError(`script URL not same-origin: ${url}`);
+          return url;
+        },
+      });
+    } catch (e) {
+      // A CSP `trusted-types` list without "default": nothing to do but report it when loading.
+    }
+  }
+  allowSameOriginScripts();
 
   global.adsProgramHost = { startProgram, directSocketsProblem };
 })(globalThis);

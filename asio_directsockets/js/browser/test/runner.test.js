@@ -120,6 +120,12 @@ for (const mode of ['page', 'worker']) {
   });
 }
 
+test('worker: --bridge-stats reports, before the exit, that no bridge was used', async () => {
+  const r = await run({ program: progs.plain, mode: 'worker', bridgeStats: true });
+  assert.equal(r.kind, 'exit', r.message);
+  assert.deepEqual(r.diagnostics, ['[bridge stats] no asio_directsockets bridge activity']);
+});
+
 test('page: a wasm trap is reported as an abort', async () => {
   const r = await run({ program: progs.plain, mode: 'page', args: ['trap'] });
   assert.equal(r.kind, 'abort');
