@@ -43,7 +43,7 @@ echo "== browser: headless Chromium with real Direct Sockets"
 emcmake cmake -S . -B build/wasm-browser -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_EXAMPLES=OFF \
   "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch;-r;$root/asio_directsockets/js/node/register.js" \
   >/dev/null
-cmake --build build/wasm-browser -j"$jobs" --target conformance_ours bulk_integrity
+cmake --build build/wasm-browser -j"$jobs" --target conformance_ours bulk_integrity iwa_smoke
 (cd build/wasm-browser && ctest --output-on-failure -j1 -L browser)
 node --test "$root/asio_directsockets/js/browser/test/"
 
