@@ -126,6 +126,16 @@ test('worker: --bridge-stats reports, before the exit, that no bridge was used',
   assert.deepEqual(r.diagnostics, ['[bridge stats] no asio_directsockets bridge activity']);
 });
 
+test('page: --wait-for-exit waits past main() for the exit() of a callback-mode program', async () => {
+  const early = await run({ program: progs.plain, mode: 'page', args: ['later', '9'] });
+  assert.equal(early.kind, 'exit', early.message);
+  assert.equal(early.status, 43, 'without the option main() ends the run');
+  const late = await run({ program: progs.plain, mode: 'page', args: ['later', '9'], waitForExit: true });
+  assert.equal(late.kind, 'exit', late.message);
+  assert.equal(late.status, 9);
+  assert.deepEqual(late.stderr, ['argc 3']);
+});
+
 test('page: a wasm trap is reported as an abort', async () => {
   const r = await run({ program: progs.plain, mode: 'page', args: ['trap'] });
   assert.equal(r.kind, 'abort');
