@@ -5,6 +5,8 @@
 #   3. the WebAssembly build (Direct Sockets backend) run under Node, with the
 #      Node implementation of Direct Sockets
 #   4. the JS side: Node Direct Sockets implementation and the bridge (node --test)
+#   5. the browser: the wasm conformance suite and bulk-integrity tests in real headless
+#      Chromium with real Direct Sockets (page and Worker), and the runner's own tests
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,5 +37,14 @@ cmake --build build/wasm -j"$jobs"
 
 echo "== JS: Node Direct Sockets implementation and the browser bridge"
 node --test "$root/asio_directsockets/js/test/"
+
+echo "== browser: headless Chromium with real Direct Sockets"
+# Its own build folder, with the tests on (the Node step above builds only the library).
+emcmake cmake -S . -B build/wasm-browser -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_EXAMPLES=OFF \
+  "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch;-r;$root/asio_directsockets/js/node/register.js" \
+  >/dev/null
+cmake --build build/wasm-browser -j"$jobs" --target conformance_ours bulk_integrity iwa_smoke
+(cd build/wasm-browser && ctest --output-on-failure -j1 -L browser)
+node --test "$root/asio_directsockets/js/browser/test/"
 
 echo "run-all: every suite passed"

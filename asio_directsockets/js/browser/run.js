@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+'use strict';
+// Runs an Emscripten-built program in headless Chromium with real Direct Sockets, streams its
+// stdout/stderr, and exits with its status (see docs/browser-tests.md).
+//
+//   node asio_directsockets/js/browser/run.js [options] path/to/prog.js [-- args...]
+//     --mode page|worker   run in the page (default) or in a dedicated Worker
+//     --timeout S          give up after S seconds (default 600) -> status 124
+//     --wait-for-exit      a callback-mode program: main() returning does not end the run,
+//                          exit() does
+//     --browser PATH       browser binary (default /usr/lib/chromium/chromium-shell, or
+//                          $ADS_BROWSER)
+//     --browser-flag F     one more browser flag (repeatable)
+//     --bridge-stats       print the library bridge's write counters (drops re-issued ...)
+//                          to stderr when the program ends
+//     --verbose            browser stderr, console and log messages too
+
+const { runProgram } = require('./run_program');
+const { EXIT } = require('./exit_codes');
+
+const USAGE = 'usage: run.js [--mode page|worker] [--timeout S] [--wait-for-exit] ' +
+              '[--browser PATH] [--browser-flag F]... [--bridge-stats] [--verbose] prog.js [-- args...]';
+
+function parseArgs(argv) {
+  const o = { mode: 'page', timeoutS: 600, flags: [], args: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--') {
+      o.args = argv.slice(i + 1);
+      break;
+    } else if (a === '--mode') o.mode = value();
+    else if (a.startsWith('--mode=')) o.mode = a.slice(7);
+    else if (a === '--timeout') o.timeoutS = Number(value());
+    else if (a.startsWith('--timeout=')) o.timeoutS = Number(a.slice(10));
+    else if (a === '--wait-for-exit') o.waitForExit = true;
+    else if (a === '--browser') o.browser = value();
+    else if (a === '--browser-flag') o.flags.push(value());
+    else if (a === '--verbose') o.verbose = true;
+    else if (a === '--bridge-stats') o.bridgeStats = true;
+    else if (a === '--help' || a === '-h') o.help = true;
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
+    else if (!o.program) o.program = a;
+    else throw new Error(`unexpected argument ${a} (program arguments go after --)`);
+  }
+  if (o.help) return o;
+  if (!o.program) throw new Error('no program given');
+  if (o.mode !== 'page' && o.mode !== 'worker') throw new Error(`--mode must be page or worker, not '${o.mode}'`);
+  if (!(o.timeoutS > 0)) throw new Error('--timeout must be a positive number of seconds');
+  return o;
+}
+
+async function main(argv, { name = 'run.js', route } = {}) {
+  let o;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`${name}: ${e.message}\n${USAGE.replace('run.js', name)}\n`);
+    return EXIT.USAGE;
+  }
+  if (o.help) {
+    process.stdout.write(USAGE.replace('run.js', name) + '\n');
+    return 0;
+  }
+  const result = await runProgram({
+    ...o,
+    ...(route ? { route } : {}),
+    onBrowserStderr: o.verbose ? (t) => process.stderr.write(t) : undefined,
+  });
+  if (result.kind !== 'exit') process.stderr.write(`${name}: ${result.message}\n`);
+  return result.status;
+}
+
+// Runs main() and exits with its status once stdout has drained.
+function runCli(argv, options = {}) {
+  main(argv, options).then(
+    (status) => process.stdout.write('', () => process.exit(status)),
+    (e) => {
+      process.stderr.write(`${options.name || 'run.js'}: internal error: ${e && e.stack ? e.stack : e}\n`);
+      process.exit(EXIT.BROWSER);
+    });
+}
+
+if (require.main === module) runCli(process.argv.slice(2));
+
+module.exports = { parseArgs, runCli };
