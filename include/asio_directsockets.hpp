@@ -15,6 +15,7 @@
 // boost::asio::steady_timer all run on asio_directsockets::io_context.
 #include <asio_directsockets/adopted/basic_datagram_socket.hpp>
 #include <asio_directsockets/adopted/basic_resolver.hpp>
+#include <asio_directsockets/adopted/basic_signal_set.hpp>
 #include <asio_directsockets/adopted/basic_socket.hpp>
 #include <asio_directsockets/adopted/basic_socket_acceptor.hpp>
 #include <asio_directsockets/adopted/basic_stream_socket.hpp>

@@ -10,6 +10,7 @@
 #include "options.ipp"
 #include "resolver.ipp"
 #include "scale.ipp"
+#include "signals.ipp"
 #include "tcp_bulk.ipp"
 #include "tcp_echo.ipp"
 #include "tcp_errors.ipp"
