@@ -2,7 +2,7 @@
 // Boost.Asio program is; only the namespace alias names this library. It runs
 // natively and, compiled with em++, as WebAssembly (under Node or in a page).
 //   echo [messages]
-#include <asio_directsockets.hpp>
+#include <boost/asio.hpp>
 namespace net = asio_directsockets;  // was: namespace net = boost::asio;
 using net::ip::tcp;
 

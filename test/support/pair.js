@@ -1,10 +1,14 @@
 // Runs one server program and then one or more clients against it, the way a
-// person would: start the server on a free 127.0.0.1 port, wait until it
-// accepts connections, run each client, check its exit status and output,
-// stop the server. Used by test/third_party/ for Beast's own examples,
-// natively and as WebAssembly under Node.
+// person would: start the server on a free 127.0.0.1 port, wait until it is
+// ready, run each client, check its exit status and output, stop the server.
+// Used for Beast's own examples (test/third_party/) and this project's
+// examples, natively, as WebAssembly under Node, and inside headless Chromium.
 //
-//   node pair.js --server '<json argv>' [--client '<json argv>' --expect TEXT]...
+//   node pair.js --server '<json argv>' [--ready TEXT]
+//                [--client '<json argv>' --expect TEXT...]...
+//
+// Ready means: the server printed a line containing TEXT (--ready), or else
+// 127.0.0.1:{port} accepts a TCP connection.
 //
 // Arguments may contain {port}; it is replaced by the chosen port (and
 // {port+1}, {port+2} for servers that listen on consecutive ports).
@@ -12,15 +16,16 @@
 const { spawn } = require('node:child_process');
 const net = require('node:net');
 
-const SERVER_READY_MS = 20000;
+const SERVER_READY_MS = 60000;  // a browser start plus a wasm compile
 const CLIENT_LIMIT_MS = 30000;
 
 function parseArgs(argv) {
-  const out = { server: null, clients: [] };
+  const out = { server: null, ready: null, clients: [] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === '--server') out.server = JSON.parse(value);
+    else if (flag === '--ready') out.ready = value;
     else if (flag === '--client') out.clients.push({ argv: JSON.parse(value), expect: [] });
     else if (flag === '--expect') {
       if (!out.clients.length) throw new Error('--expect before any --client');
@@ -76,8 +81,16 @@ function run(argv, limitMs) {
   });
 }
 
+// SIGTERM first, so a browser runner can take its browser down with it.
+async function stop(child, exited) {
+  if (exited()) return;
+  child.kill('SIGTERM');
+  for (let waited = 0; waited < 5000 && !exited(); waited += 50) await new Promise((r) => setTimeout(r, 50));
+  if (!exited()) child.kill('SIGKILL');
+}
+
 async function main() {
-  const { server, clients } = parseArgs(process.argv.slice(2));
+  const { server, ready, clients } = parseArgs(process.argv.slice(2));
   const port = await freePorts();
   const serverArgv = substitute(server, port);
   console.log(`server: ${serverArgv.join(' ')}`);
@@ -91,9 +104,13 @@ async function main() {
   let failed = false;
   try {
     const deadline = Date.now() + SERVER_READY_MS;
-    while (!(await accepting(port))) {
+    const isReady = ready ? async () => serverOut.includes(ready) : () => accepting(port);
+    while (!(await isReady())) {
       if (serverExit) throw new Error(`server exited early (${JSON.stringify(serverExit)}):\n${serverOut}`);
-      if (Date.now() > deadline) throw new Error(`server not accepting on ${port} after ${SERVER_READY_MS} ms`);
+      if (Date.now() > deadline) {
+        throw new Error(`server not ready (${ready ? JSON.stringify(ready) : `accepting on ${port}`}) ` +
+                        `after ${SERVER_READY_MS} ms`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const c of clients) {
@@ -121,7 +138,7 @@ async function main() {
     console.log(`FAIL: ${e.message}`);
     failed = true;
   } finally {
-    srv.kill('SIGKILL');
+    await stop(srv, () => serverExit !== null);
   }
   if (failed && serverOut) console.log(`server output:\n${serverOut}`);
   console.log(failed ? 'pair: FAILED' : 'pair: passed');
