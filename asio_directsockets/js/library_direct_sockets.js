@@ -41,6 +41,7 @@ var AdsDirectSocketsLibrary = {
     NOT_SUPPORTED: 15,
     MESSAGE_SIZE: 16,
     NO_BUFFER_SPACE: 17,
+    WOULD_BLOCK: 18,
 
     // ---- tunables (plain properties: a page may change them before opening sockets) ----
     PIPE: 65536,            // Chromium's renderer->network send pipe (mojo default capacity)
@@ -58,6 +59,8 @@ var AdsDirectSocketsLibrary = {
     DISCARD_IDLE_MS: 20,    // at close, inbound data is discarded until none arrives this long
     DISCARD_MAX_MS: 1000,   // ... or for at most this long
     MICRO_DRAINS: 32,       // _ads_drain calls from microtasks before one macrotask is forced
+    UDP_INBOX: 32,          // datagrams read ahead per UDP socket (Blink's own queue holds 32)
+    UDP_SENDS: 64,          // fire-and-forget sends (ads_try_udp_send) in flight per socket
     ADDR_MAX: 64,           // char[64] address buffers
 
     // ---- state, created by init() (the serializer cannot emit Map objects) ----
@@ -449,9 +452,12 @@ var AdsDirectSocketsLibrary = {
         reader: null, writer: null,
         rq: [], reading: false, readP: null, leftover: null, rdone: false, rerr: 0,
         stopDiscard: false, lastChunk: 0, backlog: [], server: null,
+        polls: [], errReported: false,
+        // UDP receive side: datagrams read ahead, and the peer a bound socket is connected to
+        inbox: [], inboxOn: false, peer: null,
         // TCP send side
         wops: [], wq: [], wqBytes: 0, staging: null, wake: null, loop: null,
-        werr: 0, werrReported: false, shutdown: false, closing: false, writerClosed: false,
+        werr: 0, shutdown: false, closing: false, writerClosed: false,
         pk: null, fillBound: 0, ub: 0, guarded: false, held: false, noProbe: false,
         rate: 0, rates: [], durs: [], lastSettle: 0, lastProgress: 0, bytesOut: 0,
         // UDP send side
@@ -604,20 +610,39 @@ var AdsDirectSocketsLibrary = {
       while (s.rq.length) {
         var o = s.rq[0];
         if (s.leftover) {
-          var c = s.leftover;
-          var n = Math.min(o.len, c.length);
-          HEAPU8.set(n === c.length ? c : c.subarray(0, n), o.buf);
-          s.leftover = n < c.length ? c.subarray(n) : null;
           s.rq.shift();
-          B.complete(o, B.OK, n);
+          B.complete(o, B.OK, B.copyLeftover(s, o.buf, o.len));
           continue;
         }
-        if (s.rerr) { s.rq.shift(); B.complete(o, s.rerr, 0); continue; }
+        if (B.connError(s)) { s.rq.shift(); B.complete(o, B.takeConnError(s, 'read'), 0); continue; }
         if (s.rdone) { s.rq.shift(); B.complete(o, B.EOF, 0); continue; }
-        if (s.state !== 'open' || s.reading || s.closed) return;
-        B.startRead(s, B.onTcpChunk);
-        return;
+        if (s.state === 'open' && !s.reading && !s.closed) B.startRead(s, B.onTcpChunk);
+        break;
       }
+      B.checkPolls(s);
+    },
+    // Copies up to len bytes of the leftover chunk to buf; returns the count.
+    copyLeftover: function (s, buf, len) {
+      var c = s.leftover;
+      var n = Math.min(len, c.length);
+      HEAPU8.set(n === c.length ? c : c.subarray(0, n), buf);
+      s.leftover = n < c.length ? c.subarray(n) : null;
+      return n;
+    },
+    // The connection failed (reset, timed out ...): the error both directions report. A write
+    // that failed only because of our own shutdown is not a connection error.
+    connError: function (s) {
+      if (s.rerr) return s.rerr;
+      return s.werr && s.werr !== AdsBridge.BROKEN_PIPE ? s.werr : 0;
+    },
+    // As Linux reports a socket error (SO_ERROR): once, to whichever operation sees it first;
+    // afterwards reads find end-of-file and writes broken_pipe (EPIPE).
+    takeConnError: function (s, dir) {
+      var B = AdsBridge;
+      if (s.errReported) return dir === 'read' ? B.EOF : B.BROKEN_PIPE;
+      var e = dir === 'read' ? B.connError(s) : (s.werr || s.rerr);
+      if (e !== B.BROKEN_PIPE) s.errReported = true;
+      return e;
     },
     // One reader.read(); `handler(s, result)` or the error path runs when it settles. The chunk
     // is always stored as the leftover first, so a read cancelled meanwhile loses nothing.
@@ -634,6 +659,7 @@ var AdsDirectSocketsLibrary = {
         // (a listener's error maps like a UDP one: a named net error, else CONNECTION_RESET)
         if (!s.rerr) s.rerr = AdsBridge.mapStreamError(e, 'read', s.kind !== 'tcp');
         AdsBridge.pumpAny(s);
+        AdsBridge.checkPolls(s);
       }).then(null, function (e) { AdsBridge.internalError(e); });
     },
     pumpAny: function (s) {
@@ -652,14 +678,67 @@ var AdsDirectSocketsLibrary = {
       if (s.closed) { s.leftover = null; return; }
       B.pumpRead(s);
     },
+    // Bytes a read would get now: the leftover chunk (TCP), the next datagram's size (UDP).
     available: function (h) {
       var B = AdsBridge.ready();
       var s = B.socks.get(h);
       if (!s) return -B.BAD_DESCRIPTOR;
-      if (!s.leftover) return 0;
-      if (s.kind === 'tcp') return s.leftover.length;
-      if (s.kind === 'udp') return B.bytes(s.leftover.data).length;
+      if (s.kind === 'tcp') return s.leftover ? s.leftover.length : 0;
+      if (s.kind === 'udp') return s.inbox.length ? B.bytes(s.inbox[0].data).length : 0;
       return 0;
+    },
+
+    // ---- readiness (socket.async_wait): ads_poll(handle, op, dir) ----
+    // Completes with OK once an operation in that direction would not have to wait: dir 0
+    // (read) when data, end-of-file or an error is there (one chunk is pulled for it, as a read
+    // would), or, on a listener, a connection; dir 1 (write) when the staging queue has room or
+    // the connection failed; dir 2 (error) when the connection failed. A listener never becomes
+    // writable (as on Linux).
+    poll: function (h, op, dir) {
+      var B = AdsBridge.ready();
+      var o = B.newOp(op, h, 'poll');
+      if (!o) return;
+      var s = B.socks.get(h);
+      if (!s) return B.complete(o, B.BAD_DESCRIPTOR, 0);
+      if (dir !== 0 && dir !== 1 && dir !== 2) return B.complete(o, B.INVALID_ARGUMENT, 0);
+      if (s.state !== 'open') return B.complete(o, B.notOpen(s), 0);
+      o.dir = dir;
+      s.polls.push(o);
+      B.checkPolls(s);
+    },
+    isReady: function (s, dir) {
+      var B = AdsBridge;
+      var failed = s.kind === 'tcp' ? B.connError(s) : s.rerr || s.werr;
+      if (dir === 2) return !!failed;
+      if (dir === 1) {
+        if (s.kind === 'server') return false;
+        if (s.kind === 'udp') return true;
+        return !!failed || s.shutdown || (s.wops.length === 0 && s.wqBytes < B.QUEUE_LIMIT);
+      }
+      if (s.kind === 'tcp') return !!s.leftover || s.rdone || !!failed;
+      if (s.kind === 'udp') return s.inbox.length > 0 || s.rdone || !!s.rerr;
+      return (s.backlog.length > 0 && s.backlog[0].ready) || s.rdone || !!s.rerr;
+    },
+    checkPolls: function (s) {
+      var B = AdsBridge;
+      if (!s.polls.length) return;
+      var wantRead = false;
+      var keep = [];
+      var ps = s.polls;
+      s.polls = [];
+      for (var i = 0; i < ps.length; i++) {
+        var o = ps[i];
+        if (o.done) continue;
+        if (B.isReady(s, o.dir)) B.complete(o, B.OK, 0);
+        else { keep.push(o); if (o.dir !== 1) wantRead = true; }
+      }
+      s.polls = keep.concat(s.polls);
+      // Readiness to read (and errors, which only a read observes) needs a read in flight.
+      if (wantRead && s.state === 'open' && !s.reading && !s.closed) {
+        if (s.kind === 'tcp') { if (!s.leftover && !s.rdone) B.startRead(s, B.onTcpChunk); }
+        else if (s.kind === 'udp') B.startInbox(s);
+        else if (!s.backlog.length && !s.rdone) B.startRead(s, B.onAcceptChunk);
+      }
     },
 
     // ---- TCP writes: bounded staging queue + one writer loop (FINDINGS.md section 6) ----
@@ -672,19 +751,12 @@ var AdsDirectSocketsLibrary = {
       buf = buf >>> 0;
       if (!B.range(buf, len)) return B.complete(o, B.INVALID_ARGUMENT, 0);
       if (s.state !== 'open') return B.complete(o, B.notOpen(s), 0);
-      if (s.werr) return B.complete(o, B.takeWriteError(s), 0);
+      if (s.werr || s.rerr) return B.complete(o, B.takeConnError(s, 'write'), 0);
       if (s.shutdown) return B.complete(o, B.BROKEN_PIPE, 0);
       if (len === 0) return B.complete(o, B.OK, 0);
       o.buf = buf; o.len = len;
       s.wops.push(o);
       B.admit(s);
-    },
-    // The first write after a failure reports the mapped error, later ones broken_pipe (Linux
-    // reports ECONNRESET once, then EPIPE).
-    takeWriteError: function (s) {
-      if (s.werrReported) return AdsBridge.BROKEN_PIPE;
-      s.werrReported = true;
-      return s.werr;
     },
     // Copy waiting writes out of wasm memory while the queue holds less than QUEUE_LIMIT bytes;
     // each completes with its full length once copied. Bound: QUEUE_LIMIT + one write.
@@ -699,6 +771,7 @@ var AdsDirectSocketsLibrary = {
         B.complete(o, B.OK, len);
       }
       if (s.wqBytes && s.wake) B.wakeWriter(s);
+      if (s.polls.length) B.checkPolls(s);
     },
     wakeWriter: function (s) {
       var f = s.wake;
@@ -969,8 +1042,9 @@ var AdsDirectSocketsLibrary = {
       s.staging = null;
       var ops = s.wops;
       s.wops = [];
-      for (var i = 0; i < ops.length; i++) B.complete(ops[i], B.takeWriteError(s), 0);
+      for (var i = 0; i < ops.length; i++) B.complete(ops[i], B.takeConnError(s, 'write'), 0);
       B.wakeWriter(s);
+      B.checkPolls(s);
     },
     shutdownSend: function (h) {
       var B = AdsBridge.ready();
@@ -978,6 +1052,99 @@ var AdsDirectSocketsLibrary = {
       if (!s || s.shutdown) return;
       s.shutdown = true;
       B.wakeWriter(s);
+    },
+
+    // ---- non-blocking attempts (user non-blocking mode; synchronous calls in callback mode) ----
+    // Each finishes now and keeps no pointer: bytes transferred (>= 0) or -code, WOULD_BLOCK
+    // when an asynchronous operation would have to wait. Nothing jumps ahead of asynchronous
+    // operations already waiting in the same direction.
+    tryRead: function (h, buf, len) {
+      var B = AdsBridge.ready();
+      var s = B.getSock(h, 'tcp');
+      if (!s) return -B.BAD_DESCRIPTOR;
+      buf = buf >>> 0;
+      if (!B.range(buf, len)) return -B.INVALID_ARGUMENT;
+      if (s.state !== 'open') return -B.notOpen(s);
+      if (len === 0) return 0;
+      if (s.rq.length) return -B.WOULD_BLOCK;
+      if (s.leftover) return B.copyLeftover(s, buf, len);
+      if (B.connError(s)) return -B.takeConnError(s, 'read');
+      if (s.rdone) return -B.EOF;
+      // Pull the next chunk now, so that it is there for the next attempt (as a kernel buffer
+      // would hold it); still at most one chunk per socket.
+      if (!s.reading && !s.closed) B.startRead(s, B.onTcpChunk);
+      return -B.WOULD_BLOCK;
+    },
+    tryWrite: function (h, buf, len) {
+      var B = AdsBridge.ready();
+      var s = B.getSock(h, 'tcp');
+      if (!s) return -B.BAD_DESCRIPTOR;
+      buf = buf >>> 0;
+      if (!B.range(buf, len)) return -B.INVALID_ARGUMENT;
+      if (s.state !== 'open') return -B.notOpen(s);
+      if (s.werr || s.rerr) return -B.takeConnError(s, 'write');
+      if (s.shutdown) return -B.BROKEN_PIPE;
+      if (len === 0) return 0;
+      if (s.wops.length || s.wqBytes >= B.QUEUE_LIMIT) return -B.WOULD_BLOCK;
+      var n = Math.min(len, B.QUEUE_LIMIT - s.wqBytes);   // partial, as a full send buffer
+      s.wq.push(HEAPU8.slice(buf, buf + n));
+      s.wqBytes += n;
+      if (s.wqBytes > s.stats.maxQueued) s.stats.maxQueued = s.wqBytes;
+      if (s.wake) B.wakeWriter(s);
+      return n;
+    },
+    tryUdpReceive: function (h, buf, len, fromAddress, fromPort) {
+      var B = AdsBridge.ready();
+      var s = B.getSock(h, 'udp');
+      if (!s) return -B.BAD_DESCRIPTOR;
+      buf = buf >>> 0;
+      fromAddress = fromAddress >>> 0;
+      fromPort = fromPort >>> 0;
+      if (!B.range(buf, len) || (fromAddress && !B.range(fromAddress, B.ADDR_MAX)) ||
+          (fromPort && !B.range(fromPort, 4))) {
+        return -B.INVALID_ARGUMENT;
+      }
+      if (s.state !== 'open') return -B.notOpen(s);
+      if (s.rq.length) return -B.WOULD_BLOCK;
+      if (s.inbox.length) {
+        var n = B.takeDatagram(s, buf, len, fromAddress, fromPort);
+        B.fillInbox(s);
+        return n;
+      }
+      if (s.rerr) return -s.rerr;
+      if (s.rdone) return -B.OPERATION_ABORTED;
+      B.startInbox(s);
+      return -B.WOULD_BLOCK;
+    },
+    // The datagram is copied and handed to the writer at once; a failure shows up on later
+    // sends (as an asynchronous ICMP error does natively).
+    tryUdpSend: function (h, buf, len, address, port) {
+      var B = AdsBridge.ready();
+      var s = B.getSock(h, 'udp');
+      if (!s) return -B.BAD_DESCRIPTOR;
+      if (s.state === 'open' && s.sendOps.size >= B.UDP_SENDS) return -B.WOULD_BLOCK;
+      var out = {};
+      var err = B.udpMessage(s, buf >>> 0, len, address, port, out);
+      if (err) return -err;
+      B.udpWrite(s, { op: 0, done: true }, out.msg, len);
+      return len;
+    },
+
+    // ---- Emscripten pipes ----
+    // Emscripten 3.1.6's PIPEFS never reports end-of-file: a read on an empty pipe whose write
+    // end is closed fails with EAGAIN forever. 1 when fd is the read end of such a pipe.
+    pipeEof: function (fd) {
+      if (typeof FS === 'undefined' || !FS || !FS.streams) return 0;
+      var st = FS.streams[fd];
+      if (!st || !st.node || !st.node.pipe || (st.flags & 3) !== 0) return 0;
+      var pipe = st.node.pipe;
+      var b = pipe.buckets || [];
+      for (var i = 0; i < b.length; i++) if (b[i].offset - b[i].roffset > 0) return 0;
+      for (var j = 0; j < FS.streams.length; j++) {
+        var o = FS.streams[j];
+        if (o && o.node && o.node.pipe === pipe && (o.flags & 3) !== 0) return 0;   // a writer
+      }
+      return 1;
     },
 
     // ---- accept ----
@@ -993,10 +1160,11 @@ var AdsDirectSocketsLibrary = {
     },
     pumpAccept: function (s) {
       var B = AdsBridge;
+      while (s.backlog.length && s.backlog[0].ready && s.backlog[0].failed) s.backlog.shift();
       while (s.rq.length) {
         if (s.backlog.length) {
           var ent = s.backlog[0];
-          if (!ent.ready) return;
+          if (!ent.ready) break;
           s.backlog.shift();
           if (ent.failed) continue;
           var c = B.adoptAccepted(s, ent.sock, ent.info);
@@ -1005,10 +1173,10 @@ var AdsDirectSocketsLibrary = {
         }
         if (s.rerr) { B.complete(s.rq.shift(), s.rerr, 0); continue; }
         if (s.rdone) { B.complete(s.rq.shift(), B.OPERATION_ABORTED, 0); continue; }
-        if (s.state !== 'open' || s.reading || s.closed) return;
-        B.startRead(s, B.onAcceptChunk);
-        return;
+        if (s.state === 'open' && !s.reading && !s.closed) B.startRead(s, B.onAcceptChunk);
+        break;
       }
+      B.checkPolls(s);
     },
     onAcceptChunk: function (s, r) {
       var B = AdsBridge;
@@ -1048,22 +1216,18 @@ var AdsDirectSocketsLibrary = {
     },
 
     // ---- UDP ----
-    udpSend: function (h, op, buf, len, address, port) {
-      var B = AdsBridge.ready();
-      var o = B.newOp(op, h, 'send');
-      if (!o) return;
-      var s = B.getSock(h, 'udp');
-      if (!s) return B.complete(o, B.BAD_DESCRIPTOR, 0);
-      buf = buf >>> 0;
-      if (!B.range(buf, len)) return B.complete(o, B.INVALID_ARGUMENT, 0);
-      if (s.state !== 'open') return B.complete(o, B.notOpen(s), 0);
-      if (s.werr) return B.complete(o, s.werr, 0);
+    // Checks a datagram and builds its UDPMessage into out.msg; returns 0 or an error code.
+    udpMessage: function (s, buf, len, address, port, out) {
+      var B = AdsBridge;
+      if (!B.range(buf, len)) return B.INVALID_ARGUMENT;
+      if (s.state !== 'open') return B.notOpen(s);
+      if (s.werr) return s.werr;
       var msg = {};
       var dest;
       if (s.mode === 'bound') {
         dest = B.str(address);
-        if (dest === null) return B.complete(o, B.NOT_CONNECTED, 0);
-        if (!(port > 0 && port <= 65535)) return B.complete(o, B.INVALID_ARGUMENT, 0);
+        if (dest === null) return B.NOT_CONNECTED;
+        if (!(port > 0 && port <= 65535)) return B.INVALID_ARGUMENT;
         msg.remoteAddress = dest;
         msg.remotePort = port;
       } else {
@@ -1071,25 +1235,43 @@ var AdsDirectSocketsLibrary = {
       }
       // Largest UDP payload: 65507 (IPv4), 65527 (IPv6). Refused here, because Chromium would
       // error the writable and every later send would fail.
-      if (len > (dest.indexOf(':') >= 0 ? 65527 : 65507)) return B.complete(o, B.MESSAGE_SIZE, 0);
+      if (len > (dest.indexOf(':') >= 0 ? 65527 : 65507)) return B.MESSAGE_SIZE;
       // Direct Sockets cannot send an empty datagram ("'data' field must not be empty", which
-      // errors the writable): a zero-length send completes with 0 and sends nothing.
-      if (len === 0) return B.complete(o, B.OK, 0);
+      // errors the writable). Refused, so that no datagram is silently lost.
+      if (len === 0) return B.NOT_SUPPORTED;
       msg.data = HEAPU8.slice(buf, buf + len);
+      out.msg = msg;
+      return 0;
+    },
+    // writer.write(msg); `o` (an op record or a fire-and-forget marker) completes with len.
+    udpWrite: function (s, o, msg, len) {
+      var B = AdsBridge;
       s.sendOps.add(o);
       var p;
       try { p = s.writer.write(msg); } catch (e) { p = Promise.reject(e); }
       p.then(function () {
         s.sendOps.delete(o);
-        AdsBridge.complete(o, AdsBridge.OK, len);
+        if (o.op) AdsBridge.complete(o, AdsBridge.OK, len);
       }, function (e) {
         s.sendOps.delete(o);
         AdsBridge.onUdpWriteError(s, e);
-        AdsBridge.complete(o, s.werr, 0);
+        if (o.op) AdsBridge.complete(o, s.werr, 0);
       }).then(null, function (e) { AdsBridge.internalError(e); });
+    },
+    udpSend: function (h, op, buf, len, address, port) {
+      var B = AdsBridge.ready();
+      var o = B.newOp(op, h, 'send');
+      if (!o) return;
+      var s = B.getSock(h, 'udp');
+      if (!s) return B.complete(o, B.BAD_DESCRIPTOR, 0);
+      var out = {};
+      var err = B.udpMessage(s, buf >>> 0, len, address, port, out);
+      if (err) return B.complete(o, err, 0);
+      B.udpWrite(s, o, out.msg, len);
     },
     onUdpWriteError: function (s, e) {
       if (!s.werr) s.werr = AdsBridge.mapStreamError(e, 'write', true);
+      AdsBridge.checkPolls(s);
     },
     udpReceive: function (h, op, buf, len, fromAddress, fromPort) {
       var B = AdsBridge.ready();
@@ -1109,22 +1291,26 @@ var AdsDirectSocketsLibrary = {
       s.rq.push(o);
       B.pumpRecv(s);
     },
+    // Copies the next datagram (truncated to len, silently, as Asio on Linux) and its sender.
+    takeDatagram: function (s, buf, len, a, p) {
+      var B = AdsBridge;
+      var m = s.inbox.shift();
+      var d = B.bytes(m.data);
+      var n = Math.min(len, d.length);
+      if (n) HEAPU8.set(n === d.length ? d : d.subarray(0, n), buf);
+      var ra = m.remoteAddress, rp = m.remotePort;
+      if (ra === undefined && s.info) { ra = s.info.remoteAddress; rp = s.info.remotePort; }
+      if (a && ra !== undefined && ra !== null) B.writeAddr(a, ra);
+      if (p && typeof rp === 'number') B.writeI32(p, rp);
+      return n;
+    },
     pumpRecv: function (s) {
       var B = AdsBridge;
       while (s.rq.length) {
         var o = s.rq[0];
-        if (s.leftover) {
-          var m = s.leftover;
-          s.leftover = null;
-          var d = B.bytes(m.data);
-          var n = Math.min(o.len, d.length);
-          if (n) HEAPU8.set(n === d.length ? d : d.subarray(0, n), o.buf);
-          var ra = m.remoteAddress, rp = m.remotePort;
-          if (ra === undefined && s.info) { ra = s.info.remoteAddress; rp = s.info.remotePort; }
-          if (o.a && ra !== undefined && ra !== null) B.writeAddr(o.a, ra);
-          if (o.p && typeof rp === 'number') B.writeI32(o.p, rp);
+        if (s.inbox.length) {
           s.rq.shift();
-          B.complete(o, B.OK, n);
+          B.complete(o, B.OK, B.takeDatagram(s, o.buf, o.len, o.a, o.p));
           continue;
         }
         if (s.rerr) {
@@ -1133,16 +1319,66 @@ var AdsDirectSocketsLibrary = {
           s.rq.shift(); B.complete(o, s.rerr, 0); continue;
         }
         if (s.rdone) { s.rq.shift(); B.complete(o, B.OPERATION_ABORTED, 0); continue; }
-        if (s.state !== 'open' || s.reading || s.closed) return;
+        break;
+      }
+      if (s.rq.length) s.inboxOn = true;
+      B.fillInbox(s);
+      B.checkPolls(s);
+    },
+    // UDP has no flow control to preserve, so once the program receives, the bridge reads
+    // ahead into a small inbox (UDP_INBOX datagrams): the next datagram's size is then known
+    // (ads_available, as Linux FIONREAD reports it) when the browser already had it.
+    startInbox: function (s) {
+      s.inboxOn = true;
+      AdsBridge.fillInbox(s);
+    },
+    fillInbox: function (s) {
+      var B = AdsBridge;
+      if (s.inboxOn && s.state === 'open' && !s.reading && !s.closed && !s.rdone && !s.rerr &&
+          s.inbox.length < B.UDP_INBOX) {
         B.startRead(s, B.onUdpMessage);
-        return;
       }
     },
     onUdpMessage: function (s, r) {
+      var B = AdsBridge;
       if (r.done) s.rdone = true;
-      else if (r.value) s.leftover = r.value;
-      if (s.closed) { s.leftover = null; return; }
-      AdsBridge.pumpRecv(s);
+      else if (r.value && B.fromPeer(s, r.value)) s.inbox.push(r.value);
+      if (s.closed) { s.inbox = []; return; }
+      // Read on before completing anything, so that a datagram the browser already holds
+      // lands in the inbox before the program resumes.
+      B.fillInbox(s);
+      B.pumpRecv(s);
+    },
+    // A bound socket that the program connected (Asio connect() on a UDP socket) only accepts
+    // datagrams from that peer, as the kernel filters a connected socket.
+    fromPeer: function (s, m) {
+      var p = s.peer;
+      if (!p || m.remoteAddress === undefined || m.remoteAddress === null) return true;
+      return m.remotePort === p.port && AdsBridge.sameAddress(m.remoteAddress, p.address);
+    },
+    plainAddress: function (a) {
+      a = String(a).toLowerCase();
+      if (a.indexOf('::ffff:') === 0 && a.indexOf('.') > 0) a = a.slice(7);
+      return a;
+    },
+    sameAddress: function (a, b) {
+      return AdsBridge.plainAddress(a) === AdsBridge.plainAddress(b);
+    },
+    isIpLiteral: function (a) {
+      return /^[0-9]{1,3}([.][0-9]{1,3}){3}$/.test(a) || a.indexOf(':') >= 0;
+    },
+    // ads_udp_connect: sets (or replaces) the peer filter of a bound-mode socket.
+    udpConnect: function (h, address, port) {
+      var B = AdsBridge.ready();
+      var s = B.getSock(h, 'udp');
+      if (!s) return -B.BAD_DESCRIPTOR;
+      var a = B.str(address);
+      if (a === null || !(port > 0 && port <= 65535)) return -B.INVALID_ARGUMENT;
+      // A connected-mode socket is filtered by the browser itself; a host name cannot be
+      // compared with the senders' addresses.
+      if (s.mode !== 'bound' || !B.isIpLiteral(a)) return -B.NOT_SUPPORTED;
+      s.peer = { address: a, port: port };
+      return 0;
     },
     multicast: function (h, join, group) {
       var B = AdsBridge.ready();
@@ -1201,13 +1437,15 @@ var AdsDirectSocketsLibrary = {
     // A reader.read() in flight stays in flight; its chunk becomes the leftover.
     cancelAll: function (s) {
       var B = AdsBridge;
-      var lists = [s.rq, s.wops];
+      var lists = [s.rq, s.wops, s.polls];
       s.rq = [];
       s.wops = [];
+      s.polls = [];
       if (s.connectOp && !s.connectOp.done) lists.push([s.connectOp]);
       if (s.sendOps && s.sendOps.size) {
-        lists.push(Array.from(s.sendOps));
-        s.sendOps.clear();
+        // (fire-and-forget sends of ads_try_udp_send have no op and stay in flight)
+        lists.push(Array.from(s.sendOps).filter(function (o) { return o.op; }));
+        s.sendOps.forEach(function (o) { if (o.op) s.sendOps.delete(o); });
       }
       for (var i = 0; i < lists.length; i++) {
         for (var j = 0; j < lists[i].length; j++) B.complete(lists[i][j], B.OPERATION_ABORTED, 0);
@@ -1227,6 +1465,51 @@ var AdsDirectSocketsLibrary = {
       s.closed = true;
       B.teardown(s).then(null, function (e) { AdsBridge.internalError(e); });
     },
+    // ads_abort: close without lingering (SO_LINGER with a zero timeout). Direct Sockets has no
+    // abortive close, so this is the fastest teardown it offers: staged and piped data is
+    // dropped, inbound data is not drained, and the network service closes the socket at once,
+    // which the peer sees as RST exactly when unread data was left (else as FIN).
+    abort: function (h) {
+      var B = AdsBridge.ready();
+      var s = B.socks.get(h);
+      if (!s) return;
+      B.cancelAll(s);
+      B.socks.delete(h);
+      s.closed = true;
+      s.wq = [];
+      s.wqBytes = 0;
+      s.staging = null;
+      B.abortNow(s).then(null, function (e) { AdsBridge.internalError(e); });
+    },
+    abortNow: async function (s) {
+      var B = AdsBridge;
+      try {
+        if (s.openP) await s.openP;
+        if (s.state === 'open') {
+          if (s.kind === 'tcp') {
+            s.closing = true;
+            s.werr = s.werr || B.BROKEN_PIPE;   // stops the writer loop
+            B.wakeWriter(s);
+            s.writerClosed = true;
+            try { s.reader.cancel().then(null, B.noop); } catch (e) { /* released */ }
+            try { s.writer.abort().then(null, B.noop); } catch (e) { /* released */ }
+            B.unlockAndClose(s);
+          } else if (s.kind === 'server') {
+            await B.teardownServer(s);
+          } else {
+            try { s.reader.cancel().then(null, B.noop); } catch (e) { /* released */ }
+            try { s.writer.abort().then(null, B.noop); } catch (e) { /* released */ }
+            B.unlockAndClose(s);
+          }
+        }
+      } catch (e) {
+        B.internalError(e);
+      }
+      s.state = 'closed';
+      s.leftover = null;
+      s.inbox = [];
+      s.backlog = [];
+    },
     teardown: async function (s) {
       var B = AdsBridge;
       try {
@@ -1241,6 +1524,7 @@ var AdsDirectSocketsLibrary = {
       }
       s.state = 'closed';
       s.leftover = null;
+      s.inbox = [];
       s.wq = [];
       s.staging = null;
       s.backlog = [];
@@ -1433,6 +1717,52 @@ var AdsDirectSocketsLibrary = {
     try { return AdsBridge.multicast(handle, join, group); } catch (e) {
       AdsBridge.internalError(e); return -6;
     }
+  },
+  ads_poll__deps: ['$AdsBridge'],
+  ads_poll__sig: 'viii',
+  ads_poll: function (handle, op, dir) {
+    try { AdsBridge.poll(handle, op, dir); } catch (e) { AdsBridge.internalError(e, op); }
+  },
+  ads_abort__deps: ['$AdsBridge'],
+  ads_abort__sig: 'vi',
+  ads_abort: function (handle) {
+    try { AdsBridge.abort(handle); } catch (e) { AdsBridge.internalError(e); }
+  },
+  ads_udp_connect__deps: ['$AdsBridge'],
+  ads_udp_connect__sig: 'iiii',
+  ads_udp_connect: function (handle, address, port) {
+    try { return AdsBridge.udpConnect(handle, address, port); } catch (e) {
+      AdsBridge.internalError(e); return -6;
+    }
+  },
+  ads_try_read__deps: ['$AdsBridge'],
+  ads_try_read__sig: 'iiii',
+  ads_try_read: function (handle, buf, len) {
+    try { return AdsBridge.tryRead(handle, buf, len); } catch (e) { AdsBridge.internalError(e); return -6; }
+  },
+  ads_try_write__deps: ['$AdsBridge'],
+  ads_try_write__sig: 'iiii',
+  ads_try_write: function (handle, buf, len) {
+    try { return AdsBridge.tryWrite(handle, buf, len); } catch (e) { AdsBridge.internalError(e); return -6; }
+  },
+  ads_try_udp_receive__deps: ['$AdsBridge'],
+  ads_try_udp_receive__sig: 'iiiiii',
+  ads_try_udp_receive: function (handle, buf, len, from_address, from_port) {
+    try {
+      return AdsBridge.tryUdpReceive(handle, buf, len, from_address, from_port);
+    } catch (e) { AdsBridge.internalError(e); return -6; }
+  },
+  ads_try_udp_send__deps: ['$AdsBridge'],
+  ads_try_udp_send__sig: 'iiiiii',
+  ads_try_udp_send: function (handle, buf, len, address, port) {
+    try { return AdsBridge.tryUdpSend(handle, buf, len, address, port); } catch (e) {
+      AdsBridge.internalError(e); return -6;
+    }
+  },
+  ads_pipe_eof__deps: ['$AdsBridge'],
+  ads_pipe_eof__sig: 'ii',
+  ads_pipe_eof: function (fd) {
+    try { return AdsBridge.pipeEof(fd); } catch (e) { AdsBridge.internalError(e); return 0; }
   },
   ads_take_completions__deps: ['$AdsBridge'],
   ads_take_completions__sig: 'v',

@@ -159,7 +159,10 @@ BOOST_AUTO_TEST_CASE(deferred_operations) {
 
 namespace {
 
-net::awaitable<void> co_write_pattern(tcp::socket& s, pattern pat, std::uint64_t total) {
+// With half_close the writer ends with shutdown(send) and the reader reads to EOF; without,
+// the reader stops after `total` bytes (Direct Sockets has no half-close: docs/browser.md).
+net::awaitable<void> co_write_pattern(tcp::socket& s, pattern pat, std::uint64_t total,
+                                      bool half_close) {
   std::vector<unsigned char> buf(65536 + 123);
   std::uint64_t sent = 0;
   while (sent < total) {
@@ -168,14 +171,21 @@ net::awaitable<void> co_write_pattern(tcp::socket& s, pattern pat, std::uint64_t
     pat.fill(sent, buf.data(), n);
     sent += co_await net::async_write(s, net::buffer(buf.data(), n), net::use_awaitable);
   }
-  s.shutdown(tcp::socket::shutdown_send);
+  if (half_close) s.shutdown(tcp::socket::shutdown_send);
 }
 
-net::awaitable<std::uint64_t> co_read_pattern(tcp::socket& s, pattern pat) {
+net::awaitable<std::uint64_t> co_read_pattern(tcp::socket& s, pattern pat, std::uint64_t total,
+                                              bool half_close) {
   std::vector<unsigned char> buf(40000);
   std::uint64_t received = 0;
   for (;;) {
-    auto [ec, n] = co_await s.async_read_some(net::buffer(buf), net::as_tuple(net::use_awaitable));
+    if (!half_close && received == total) co_return received;
+    const std::size_t want =
+        half_close
+            ? buf.size()
+            : static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), total - received));
+    auto [ec, n] = co_await s.async_read_some(net::buffer(buf.data(), want),
+                                              net::as_tuple(net::use_awaitable));
     if (ec) {
       CONF_CHECK_EC(ec, net::error::eof);
       co_return received;
@@ -189,9 +199,7 @@ net::awaitable<std::uint64_t> co_read_pattern(tcp::socket& s, pattern pat) {
   }
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(bidirectional_transfer_as_coroutines) {
+void bidirectional_transfer(bool half_close) {
   constexpr std::uint64_t total = 8u << 20;
   net::io_context ioc;
   tcp_pair p = make_tcp_pair(ioc);
@@ -203,8 +211,8 @@ BOOST_AUTO_TEST_CASE(bidirectional_transfer_as_coroutines) {
       ioc,
       [&]() -> net::awaitable<void> {
         // awaitable<void> && awaitable<T> yields just the T.
-        at_client =
-            co_await (co_write_pattern(p.client, up, total) && co_read_pattern(p.client, down));
+        at_client = co_await (co_write_pattern(p.client, up, total, half_close) &&
+                              co_read_pattern(p.client, down, total, half_close));
       },
       [&](std::exception_ptr e) {
         report_exception{}(e);
@@ -214,8 +222,8 @@ BOOST_AUTO_TEST_CASE(bidirectional_transfer_as_coroutines) {
       ioc,
       [&]() -> net::awaitable<void> {
         // awaitable<void> && awaitable<T> yields just the T.
-        at_server =
-            co_await (co_write_pattern(p.server, down, total) && co_read_pattern(p.server, up));
+        at_server = co_await (co_write_pattern(p.server, down, total, half_close) &&
+                              co_read_pattern(p.server, up, total, half_close));
       },
       [&](std::exception_ptr e) {
         report_exception{}(e);
@@ -225,6 +233,17 @@ BOOST_AUTO_TEST_CASE(bidirectional_transfer_as_coroutines) {
       ioc, [&] { return done == 2; }, 60s));
   BOOST_TEST(at_server == total);
   BOOST_TEST(at_client == total);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(bidirectional_transfer_as_coroutines,
+                     *boost::unit_test::label("needs_half_close")) {
+  bidirectional_transfer(true);
+}
+
+BOOST_AUTO_TEST_CASE(bidirectional_transfer_of_known_length_as_coroutines) {
+  bidirectional_transfer(false);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,11 +7,13 @@ using namespace conformance;
 namespace {
 
 // Streams `total` pattern bytes, generating one chunk at a time so memory stays small. Chunk
-// sizes vary so that write boundaries never line up with the reader's buffer.
+// sizes vary so that write boundaries never line up with the reader's buffer. With
+// half_close the end is marked by shutdown(send); otherwise the reader knows the length
+// (Direct Sockets has no half-close: docs/browser.md).
 class pattern_writer {
  public:
-  pattern_writer(tcp::socket& s, pattern pat, std::uint64_t total)
-      : s_(s), pat_(pat), total_(total), buf_(300000) {}
+  pattern_writer(tcp::socket& s, pattern pat, std::uint64_t total, bool half_close)
+      : s_(s), pat_(pat), total_(total), half_close_(half_close), buf_(300000) {}
   void start() { next(); }
   bool done() const { return done_; }
   std::uint64_t sent() const { return sent_; }
@@ -19,7 +21,7 @@ class pattern_writer {
  private:
   void next() {
     if (sent_ == total_) {
-      s_.shutdown(tcp::socket::shutdown_send);  // tells the reader the stream is complete
+      if (half_close_) s_.shutdown(tcp::socket::shutdown_send);  // the stream is complete
       done_ = true;
       return;
     }
@@ -40,15 +42,18 @@ class pattern_writer {
   tcp::socket& s_;
   pattern pat_;
   std::uint64_t total_, sent_ = 0;
+  bool half_close_;
   std::size_t chunks_ = 0;
   std::vector<unsigned char> buf_;
   bool done_ = false;
 };
 
-// Reads until EOF and checks every byte against the pattern as it arrives.
+// Reads until EOF (or, given a length, until that many bytes arrived) and checks every byte
+// against the pattern as it arrives.
 class pattern_reader {
  public:
-  pattern_reader(tcp::socket& s, pattern pat) : s_(s), pat_(pat), buf_(100003) {}
+  pattern_reader(tcp::socket& s, pattern pat, std::uint64_t length = 0)
+      : s_(s), pat_(pat), length_(length), buf_(100003) {}
   void start() { next(); }
   bool done() const { return done_; }
   std::uint64_t received() const { return received_; }
@@ -57,7 +62,15 @@ class pattern_reader {
 
  private:
   void next() {
-    s_.async_read_some(net::buffer(buf_), [this](error_code ec, std::size_t n) {
+    if (length_ && received_ == length_) {
+      done_ = true;
+      return;
+    }
+    const std::size_t want =
+        length_
+            ? static_cast<std::size_t>(std::min<std::uint64_t>(buf_.size(), length_ - received_))
+            : buf_.size();
+    s_.async_read_some(net::buffer(buf_.data(), want), [this](error_code ec, std::size_t n) {
       if (ec) {
         BOOST_TEST(n == 0u);
         final_ec_ = ec;
@@ -80,22 +93,25 @@ class pattern_reader {
 
   tcp::socket& s_;
   pattern pat_;
+  std::uint64_t length_;
   std::vector<unsigned char> buf_;
   std::uint64_t received_ = 0;
   bool intact_ = true, done_ = false;
   error_code final_ec_;
 };
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(both_directions_64MiB_byte_exact) {
+// 64 MiB each way at once. With half_close each side ends with shutdown(send) and reads to
+// EOF; otherwise each reads exactly 64 MiB, and then the client's close() gives the server EOF.
+void both_directions_64MiB(bool half_close) {
   constexpr std::uint64_t total = 64ull << 20;
   const pattern up{7, 13, 251}, down{11, 5, 241};  // distinct so crossed streams are caught
 
   net::io_context ioc;
   tcp_pair p = make_tcp_pair(ioc);
-  pattern_writer client_writer(p.client, up, total), server_writer(p.server, down, total);
-  pattern_reader server_reader(p.server, up), client_reader(p.client, down);
+  pattern_writer client_writer(p.client, up, total, half_close),
+      server_writer(p.server, down, total, half_close);
+  const std::uint64_t length = half_close ? 0 : total;
+  pattern_reader server_reader(p.server, up, length), client_reader(p.client, down, length);
   client_writer.start();
   server_writer.start();
   server_reader.start();
@@ -121,12 +137,28 @@ BOOST_AUTO_TEST_CASE(both_directions_64MiB_byte_exact) {
   BOOST_TEST(client_reader.received() == total);
   BOOST_TEST(server_reader.intact());
   BOOST_TEST(client_reader.intact());
-  CONF_CHECK_EC(server_reader.final_error(), net::error::eof);
-  CONF_CHECK_EC(client_reader.final_error(), net::error::eof);
+  if (half_close) {
+    CONF_CHECK_EC(server_reader.final_error(), net::error::eof);
+    CONF_CHECK_EC(client_reader.final_error(), net::error::eof);
+    return;
+  }
+  p.client.close();
+  std::array<char, 16> tail{};
+  error_code tail_ec;
+  bool tail_done = false;
+  p.server.async_read_some(net::buffer(tail), [&](error_code ec, std::size_t n) {
+    tail_ec = ec;
+    BOOST_TEST(n == 0u);
+    tail_done = true;
+  });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return tail_done; }));
+  CONF_CHECK_EC(tail_ec, net::error::eof);
 }
 
-BOOST_AUTO_TEST_CASE(many_small_writes_arrive_in_order) {
-  // 20000 tiny writes queued back to back: exercises per-operation overhead and ordering.
+// 20000 tiny writes queued back to back: exercises per-operation overhead and ordering. The
+// writer ends the stream with shutdown(send), or with close(), which must not lose what was
+// queued before it.
+void many_small_writes(bool half_close) {
   net::io_context ioc;
   tcp_pair p = make_tcp_pair(ioc);
   const pattern pat{7, 13, 251};
@@ -138,7 +170,10 @@ BOOST_AUTO_TEST_CASE(many_small_writes_arrive_in_order) {
   bool writes_done = false;
   std::function<void()> write_next = [&] {
     if (idx == count) {
-      p.client.shutdown(tcp::socket::shutdown_send);
+      if (half_close)
+        p.client.shutdown(tcp::socket::shutdown_send);
+      else
+        p.client.close();
       writes_done = true;
       return;
     }
@@ -163,6 +198,26 @@ BOOST_AUTO_TEST_CASE(many_small_writes_arrive_in_order) {
   BOOST_TEST_REQUIRE(in.size() == out.size());
   BOOST_TEST(pat.first_mismatch(0, reinterpret_cast<const unsigned char*>(in.data()), in.size()) ==
              in.size());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(both_directions_64MiB_byte_exact,
+                     *boost::unit_test::label("needs_half_close")) {
+  both_directions_64MiB(true);
+}
+
+BOOST_AUTO_TEST_CASE(both_directions_64MiB_of_known_length_byte_exact) {
+  both_directions_64MiB(false);
+}
+
+BOOST_AUTO_TEST_CASE(many_small_writes_arrive_in_order,
+                     *boost::unit_test::label("needs_half_close")) {
+  many_small_writes(true);
+}
+
+BOOST_AUTO_TEST_CASE(many_small_writes_then_close_arrive_in_order) {
+  many_small_writes(false);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,10 +7,16 @@ using namespace conformance;
 
 namespace {
 
+// How a client tells its peer that it has nothing more to send. Native TCP has both; Direct
+// Sockets has no half-close (Chromium sends no FIN while the socket stays open), so cases
+// that need shutdown_send carry the needs_half_close label and have a twin that closes.
+enum class stream_end { shutdown_send, close };
+
 // Server side of the callback echo: echoes each '\n'-terminated line until EOF.
 class line_echo_session : public std::enable_shared_from_this<line_echo_session> {
  public:
-  line_echo_session(tcp::socket s, int* finished) : socket_(std::move(s)), finished_(finished) {}
+  line_echo_session(tcp::socket s, std::function<void()> finished)
+      : socket_(std::move(s)), finished_(std::move(finished)) {}
   void start() { read_line(); }
 
  private:
@@ -20,7 +26,7 @@ class line_echo_session : public std::enable_shared_from_this<line_echo_session>
                             if (ec) {
                               CONF_CHECK_EC(ec, net::error::eof);
                               BOOST_TEST(self->buf_.empty());  // the client only sends whole lines
-                              ++*self->finished_;
+                              self->finished_();
                               return;
                             }
                             BOOST_TEST_REQUIRE(n <= self->buf_.size());
@@ -37,13 +43,11 @@ class line_echo_session : public std::enable_shared_from_this<line_echo_session>
   }
 
   tcp::socket socket_;
-  int* finished_;
+  std::function<void()> finished_;
   std::string buf_, line_;
 };
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(echo_callbacks) {
+void echo_callbacks_ending_with(stream_end end) {
   net::io_context ioc;
   watchdog wd(ioc);
   tcp::acceptor acceptor = make_acceptor(ioc);
@@ -51,7 +55,10 @@ BOOST_AUTO_TEST_CASE(echo_callbacks) {
 
   acceptor.async_accept([&](error_code ec, tcp::socket s) {
     CONF_CHECK_OK(ec);
-    std::make_shared<line_echo_session>(std::move(s), &sessions_finished)->start();
+    std::make_shared<line_echo_session>(std::move(s), [&] {
+      ++sessions_finished;
+      if (end == stream_end::close) wd.disarm();  // the client is gone already
+    })->start();
   });
 
   // Several lines in one write (including an empty one) so the server must keep the bytes
@@ -78,6 +85,10 @@ BOOST_AUTO_TEST_CASE(echo_callbacks) {
       if (ec) return;
       lines.push_back(rx.substr(0, n));
       rx.erase(0, n);
+      if (lines.size() == expected.size() && end == stream_end::close) {
+        client.close();  // the server still sees every line, then EOF
+        return;
+      }
       if (lines.size() == expected.size()) client.shutdown(tcp::socket::shutdown_send);
       read_reply();
     });
@@ -95,11 +106,9 @@ BOOST_AUTO_TEST_CASE(echo_callbacks) {
   ioc.run();  // returns by itself once every operation has completed
   BOOST_TEST(!wd.fired());
   BOOST_TEST(lines == expected, boost::test_tools::per_element());
-  BOOST_TEST(client_saw_eof);
+  BOOST_TEST(client_saw_eof == (end == stream_end::shutdown_send));
   BOOST_TEST(sessions_finished == 1);
 }
-
-namespace {
 
 net::awaitable<void> co_echo_server(tcp::acceptor& acceptor, int& served) {
   tcp::socket s = co_await acceptor.async_accept(net::use_awaitable);
@@ -119,7 +128,8 @@ net::awaitable<void> co_echo_server(tcp::acceptor& acceptor, int& served) {
   ++served;
 }
 
-net::awaitable<void> co_echo_client(tcp::endpoint ep, std::vector<std::string>& replies) {
+net::awaitable<void> co_echo_client(tcp::endpoint ep, std::vector<std::string>& replies,
+                                    stream_end end) {
   tcp::socket s(co_await net::this_coro::executor);
   co_await s.async_connect(ep, net::use_awaitable);
   std::string buf;
@@ -131,6 +141,7 @@ net::awaitable<void> co_echo_client(tcp::endpoint ep, std::vector<std::string>& 
     replies.push_back(buf.substr(0, n));
     buf.erase(0, n);
   }
+  if (end == stream_end::close) co_return;  // s closes here; the server sees EOF
   s.shutdown(tcp::socket::shutdown_send);
   // The server closes after seeing our EOF; with use_awaitable an error is an exception.
   try {
@@ -142,9 +153,7 @@ net::awaitable<void> co_echo_client(tcp::endpoint ep, std::vector<std::string>& 
   }
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_CASE(echo_coroutines) {
+void echo_coroutines_ending_with(stream_end end) {
   net::io_context ioc;
   watchdog wd(ioc);
   tcp::acceptor acceptor = make_acceptor(ioc);
@@ -152,11 +161,15 @@ BOOST_AUTO_TEST_CASE(echo_coroutines) {
   bool server_done = false, client_done = false;
   std::vector<std::string> replies;
 
-  net::co_spawn(ioc, co_echo_server(acceptor, served), report_exception{&server_done});
-  net::co_spawn(ioc, co_echo_client(acceptor.local_endpoint(), replies), [&](std::exception_ptr e) {
-    report_exception{&client_done}(e);
-    wd.disarm();
+  net::co_spawn(ioc, co_echo_server(acceptor, served), [&](std::exception_ptr e) {
+    report_exception{&server_done}(e);
+    if (client_done) wd.disarm();
   });
+  net::co_spawn(ioc, co_echo_client(acceptor.local_endpoint(), replies, end),
+                [&](std::exception_ptr e) {
+                  report_exception{&client_done}(e);
+                  if (server_done || end == stream_end::shutdown_send) wd.disarm();
+                });
   ioc.run();
 
   BOOST_TEST(server_done);
@@ -167,7 +180,7 @@ BOOST_AUTO_TEST_CASE(echo_coroutines) {
     BOOST_TEST(replies[i] == "line " + std::to_string(i) + std::string(i * 37, 'x') + "\n");
 }
 
-BOOST_AUTO_TEST_CASE(gather_write_and_exact_read) {
+void gather_write_and_exact_read_ending_with(stream_end end) {
   net::io_context ioc;
   tcp_pair p = make_tcp_pair(ioc);
 
@@ -199,7 +212,10 @@ BOOST_AUTO_TEST_CASE(gather_write_and_exact_read) {
   error_code short_ec;
   bool short_done = false;
   net::write(p.client, net::buffer("0123456789", 10));
-  p.client.shutdown(tcp::socket::shutdown_send);
+  if (end == stream_end::close)
+    p.client.close();
+  else
+    p.client.shutdown(tcp::socket::shutdown_send);
   net::async_read(p.server, net::buffer(big), [&](error_code ec, std::size_t n) {
     short_ec = ec;
     short_n = n;
@@ -211,11 +227,14 @@ BOOST_AUTO_TEST_CASE(gather_write_and_exact_read) {
   BOOST_TEST(std::string(big.data(), 10) == "0123456789");
 }
 
-BOOST_AUTO_TEST_CASE(read_until_keeps_extra_bytes_and_partial_tail) {
+void read_until_ending_with(stream_end end) {
   net::io_context ioc;
   tcp_pair p = make_tcp_pair(ioc);
   net::write(p.server, net::buffer(std::string("alpha\r\nbeta\r\ngamma")));
-  p.server.shutdown(tcp::socket::shutdown_send);
+  if (end == stream_end::close)
+    p.server.close();
+  else
+    p.server.shutdown(tcp::socket::shutdown_send);
 
   std::string buf;
   std::vector<std::pair<error_code, std::size_t>> results;
@@ -243,6 +262,41 @@ BOOST_AUTO_TEST_CASE(read_until_keeps_extra_bytes_and_partial_tail) {
   BOOST_TEST(buf == "gamma");
 }
 
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(echo_callbacks, *boost::unit_test::label("needs_half_close")) {
+  echo_callbacks_ending_with(stream_end::shutdown_send);
+}
+
+BOOST_AUTO_TEST_CASE(echo_callbacks_client_closes) {
+  echo_callbacks_ending_with(stream_end::close);
+}
+
+BOOST_AUTO_TEST_CASE(echo_coroutines, *boost::unit_test::label("needs_half_close")) {
+  echo_coroutines_ending_with(stream_end::shutdown_send);
+}
+
+BOOST_AUTO_TEST_CASE(echo_coroutines_client_closes) {
+  echo_coroutines_ending_with(stream_end::close);
+}
+
+BOOST_AUTO_TEST_CASE(gather_write_and_exact_read, *boost::unit_test::label("needs_half_close")) {
+  gather_write_and_exact_read_ending_with(stream_end::shutdown_send);
+}
+
+BOOST_AUTO_TEST_CASE(gather_write_and_exact_read_then_close) {
+  gather_write_and_exact_read_ending_with(stream_end::close);
+}
+
+BOOST_AUTO_TEST_CASE(read_until_keeps_extra_bytes_and_partial_tail,
+                     *boost::unit_test::label("needs_half_close")) {
+  read_until_ending_with(stream_end::shutdown_send);
+}
+
+BOOST_AUTO_TEST_CASE(read_until_keeps_extra_bytes_and_partial_tail_then_close) {
+  read_until_ending_with(stream_end::close);
+}
+
 BOOST_AUTO_TEST_CASE(read_until_max_size_gives_not_found) {
   net::io_context ioc;
   tcp_pair p = make_tcp_pair(ioc);
@@ -263,7 +317,7 @@ BOOST_AUTO_TEST_CASE(read_until_max_size_gives_not_found) {
   BOOST_TEST(buf.size() <= 8u);
 }
 
-BOOST_AUTO_TEST_CASE(half_close_then_reply) {
+BOOST_AUTO_TEST_CASE(half_close_then_reply, *boost::unit_test::label("needs_half_close")) {
   net::io_context ioc;
   tcp_pair p = make_tcp_pair(ioc);
   const std::string request(300000, 'q');  // bigger than one read so EOF follows real data
@@ -303,6 +357,46 @@ BOOST_AUTO_TEST_CASE(half_close_then_reply) {
 
   BOOST_TEST_REQUIRE(run_until(ioc, [&] { return server_done && client_done; }));
   BOOST_TEST(client_rx == "reply after half-close");
+}
+
+// What half_close_then_reply checks, except that the peer sees end-of-stream: with Direct
+// Sockets the peer learns the request's end from its length (no FIN before close()).
+BOOST_AUTO_TEST_CASE(shutdown_send_keeps_the_receive_side) {
+  net::io_context ioc;
+  tcp_pair p = make_tcp_pair(ioc);
+  const std::string request(300000, 'q');
+  std::string server_rx(request.size(), '\0'), client_rx;
+  bool server_done = false, client_done = false;
+
+  net::async_write(p.client, net::buffer(request), [&](error_code ec, std::size_t n) {
+    CONF_CHECK_OK(ec);
+    BOOST_TEST(n == request.size());
+    p.client.shutdown(tcp::socket::shutdown_send);
+    error_code wec;
+    const std::size_t wn = p.client.write_some(net::buffer("x", 1), wec);
+    CONF_CHECK_EC(wec, net::error::broken_pipe);
+    BOOST_TEST(wn == 0u);
+    net::async_read(p.client, net::dynamic_buffer(client_rx), [&](error_code ec, std::size_t n) {
+      CONF_CHECK_EC(ec, net::error::eof);
+      BOOST_TEST(n == client_rx.size());
+      client_done = true;
+    });
+  });
+
+  net::async_read(p.server, net::buffer(server_rx), [&](error_code ec, std::size_t n) {
+    CONF_CHECK_OK(ec);
+    BOOST_TEST(n == request.size());
+    BOOST_TEST((server_rx == request));
+    const auto reply = std::make_shared<std::string>("reply after shutdown");
+    net::async_write(p.server, net::buffer(*reply), [&, reply](error_code ec, std::size_t) {
+      CONF_CHECK_OK(ec);
+      p.server.close();
+      server_done = true;
+    });
+  });
+
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return server_done && client_done; }));
+  BOOST_TEST(client_rx == "reply after shutdown");
 }
 
 BOOST_AUTO_TEST_CASE(accept_variants) {

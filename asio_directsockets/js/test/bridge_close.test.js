@@ -303,3 +303,52 @@ test('server: ads_cancel/ads_close abort pending accepts; closing stops listenin
   await K.sleep(50);
   assert.deepEqual(esc.stop(), []);
 });
+
+test('ads_abort (SO_LINGER 0) with unread inbound data: the peer sees RST; pending ops abort at once', T, async () => {
+  const env = K.setup();
+  const esc = K.trapEscapes();
+  const srv = await recorder();
+  try {
+    const h = await K.connect(env, srv.port);
+    const p = await srv.peer();
+    p.s.write(Buffer.alloc(4 * MiB, 1));   // we never read it
+    await K.sleep(100);
+    const rop = K.opId();
+    env.imports.ads_poll(h, rop, 1);
+    await env.next(rop);
+    const pending = K.opId();
+    env.imports.ads_poll(h, pending, 2);
+    env.imports.ads_abort(h);
+    assert.equal((await env.next(pending)).err, E.OPERATION_ABORTED);
+    const after = K.opId();
+    env.imports.ads_read(h, after, env.malloc(8), 8);
+    assert.equal((await env.next(after)).err, E.BAD_DESCRIPTOR, 'the handle is gone at once');
+    await K.waitFor(() => p.error || p.ended, 10000, 'peer sees the close');
+    assert.equal(p.error, 'ECONNRESET');
+    await K.sleep(50);
+    assert.deepEqual(esc.stop(), []);
+  } finally {
+    esc.stop();
+    await srv.close();
+  }
+});
+
+test('ads_abort without unread inbound data: an orderly FIN (Direct Sockets cannot force RST)', T, async () => {
+  const env = K.setup();
+  const srv = await recorder();
+  try {
+    const h = await K.connect(env, srv.port);
+    const p = await srv.peer();
+    const wop = K.opId();
+    env.imports.ads_write(h, wop, env.cstr('sent before'), 11);
+    await env.next(wop);
+    await K.waitFor(() => p.bytes === 11, 5000, 'data');
+    env.imports.ads_abort(h);
+    await K.waitFor(() => p.ended || p.error, 10000, 'peer sees the close');
+    assert.ok(p.ended);
+    assert.equal(p.error, null);
+    assert.equal(Buffer.concat(p.data).toString(), 'sent before');
+  } finally {
+    await srv.close();
+  }
+});

@@ -173,3 +173,43 @@ test('Emscripten build: callback, MODULARIZE and ASYNCIFY programs echo 24 MiB b
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Emscripten 3.1.6's pipes answer EAGAIN forever once the write end is closed; the C++ side
+// asks ads_pipe_eof to turn that into end-of-file. Checked against the real PIPEFS.
+const PIPE_PROGRAM = String.raw`
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+int ads_pipe_eof(int fd);
+int main(void) {
+  int fds[2];
+  if (pipe(fds) != 0) return 1;
+  fcntl(fds[0], F_SETFL, O_NONBLOCK);
+  char b[16];
+  printf("empty-open=%d\n", ads_pipe_eof(fds[0]));
+  write(fds[1], "abc", 3);
+  close(fds[1]);
+  printf("data-left=%d\n", ads_pipe_eof(fds[0]));
+  printf("read=%d\n", (int)read(fds[0], b, sizeof b));
+  printf("writer-closed=%d read=%d\n", ads_pipe_eof(fds[0]), (int)read(fds[0], b, sizeof b));
+  printf("other-fds=%d%d%d\n", ads_pipe_eof(fds[1]), ads_pipe_eof(1), ads_pipe_eof(99));
+  return 0;
+}
+`;
+
+test('ads_pipe_eof against Emscripten\'s PIPEFS: 1 only for an empty pipe without a writer', {
+  timeout: 120000, skip: haveEmcc() ? false : 'emcc not installed',
+}, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ads-pipe-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'pipe.c'), PIPE_PROGRAM);
+    const env = { ...process.env, NODE_PATH: process.env.NODE_PATH || '/usr/share/nodejs' };
+    const b = await run('emcc', ['pipe.c', '--js-library', LIB, '-O1', '-o', 'pipe.js'], { cwd: dir, env });
+    assert.equal(b.code, 0, `emcc: ${b.stderr}`);
+    const r = await run(process.execPath, ['--no-experimental-fetch', 'pipe.js'], { cwd: dir, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'empty-open=0\ndata-left=0\nread=3\nwriter-closed=1 read=-1\nother-fds=000\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

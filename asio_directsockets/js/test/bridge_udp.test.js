@@ -106,16 +106,16 @@ test('connected mode: send, receive (address of the connected peer), endpoints',
   }
 });
 
-test('truncation is silent; zero-length send sends nothing; oversized send fails without breaking the socket', T, async () => {
+test('truncation is silent; zero-length and oversized sends fail without breaking the socket', T, async () => {
   const env = K.setup();
   const peer = await udpPeer();
   try {
     const { h } = await openUdp(env, { remote: '127.0.0.1', remotePort: peer.port });
     const data = env.malloc(70000);
-    // zero-length
+    // zero-length: Direct Sockets cannot send it; refused rather than silently not sent
     const z = K.opId();
     env.imports.ads_udp_send(h, z, data, 0, 0, 0);
-    assert.deepEqual(await env.next(z), { op: z, err: E.OK, value: 0 });
+    assert.deepEqual(await env.next(z), { op: z, err: E.NOT_SUPPORTED, value: 0 });
     // oversized
     const big = K.opId();
     env.imports.ads_udp_send(h, big, data, 65508, 0, 0);
@@ -227,6 +227,69 @@ test('UDP open errors: bad arguments are synchronous, bind conflicts are ADDRESS
     env.imports.ads_udp_send(r.h, op, env.cstr('x'), 1, env.cstr('127.0.0.1'), peer.port);
     assert.equal((await env.next(op)).err, E.NOT_CONNECTED);
     env.imports.ads_close(r.h);
+  } finally {
+    peer.sock.close();
+  }
+});
+
+test('ads_udp_connect: a bound socket then only takes datagrams from that peer', T, async () => {
+  const env = K.setup();
+  const peer = await udpPeer();
+  const other = await udpPeer();
+  try {
+    const { h, c } = await openUdp(env, { local: '127.0.0.1' });
+    assert.equal(c.err, E.OK);
+    const a = env.malloc(64);
+    const p = env.malloc(4);
+    env.imports.ads_endpoint(h, 0, a, p);
+    const myPort = env.readI32(p);
+    const ip = env.cstr('127.0.0.1');
+    assert.equal(env.imports.ads_udp_connect(h, ip, peer.port), 0);
+    const r = recv(env, h, 64);
+    other.sock.send('intruder', myPort, '127.0.0.1');
+    await K.sleep(50);
+    peer.sock.send('genuine', myPort, '127.0.0.1');
+    const rc = await r.done();
+    assert.equal(rc.err, E.OK);
+    assert.equal(Buffer.from(env.heap.subarray(r.buf, r.buf + rc.value)).toString(), 'genuine');
+    assert.equal(env.readI32(r.port), peer.port);
+    // argument checks; a host name cannot be compared with senders' addresses
+    assert.equal(env.imports.ads_udp_connect(h, ip, 0), -E.INVALID_ARGUMENT);
+    assert.equal(env.imports.ads_udp_connect(h, env.cstr('localhost'), peer.port), -E.NOT_SUPPORTED);
+    assert.equal(env.imports.ads_udp_connect(4242, ip, peer.port), -E.BAD_DESCRIPTOR);
+    env.imports.ads_close(h);
+    // a connected-mode socket is filtered by the browser itself
+    const cm = await openUdp(env, { remote: '127.0.0.1', remotePort: peer.port });
+    assert.equal(env.imports.ads_udp_connect(cm.h, ip, peer.port), -E.NOT_SUPPORTED);
+    env.imports.ads_close(cm.h);
+  } finally {
+    peer.sock.close();
+    other.sock.close();
+  }
+});
+
+test('read-ahead: once receiving, the next datagram the browser holds is in ads_available', T, async () => {
+  const env = K.setup();
+  const peer = await udpPeer();
+  try {
+    const { h } = await openUdp(env, { local: '127.0.0.1' });
+    const a = env.malloc(64);
+    const p = env.malloc(4);
+    env.imports.ads_endpoint(h, 0, a, p);
+    const myPort = env.readI32(p);
+    assert.equal(env.imports.ads_available(h), 0);
+    peer.sock.send(Buffer.alloc(37, 100), myPort, '127.0.0.1');
+    peer.sock.send(Buffer.alloc(5, 101), myPort, '127.0.0.1');
+    await K.sleep(50);   // both reached the page (the UDPSocket's readable)
+    const r = recv(env, h, 64);
+    assert.equal((await r.done()).value, 37);
+    assert.equal(env.imports.ads_available(h), 5, 'read ahead before the receive completed');
+    const r2 = recv(env, h, 64);
+    assert.equal((await r2.done()).value, 5);
+    assert.equal(env.imports.ads_available(h), 0);
+    const s = env.AdsBridge.socks.get(h);
+    assert.ok(s.inbox.length === 0 && s.reading, 'waiting for the next datagram, none held');
+    env.imports.ads_close(h);
   } finally {
     peer.sock.close();
   }

@@ -43,6 +43,8 @@ boost::system::error_code to_error_code(int r) {
       return e::message_size;
     case no_buffer_space:
       return e::no_buffer_space;
+    case would_block:
+      return e::would_block;
     default:
       return e::fault;  // a code this build does not know: never "success"
   }

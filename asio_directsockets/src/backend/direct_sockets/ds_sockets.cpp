@@ -30,7 +30,8 @@ struct slot {
   int value = 0;
 };
 
-enum slot_index { read_slot = 0, write_slot = 1, open_slot = 2 };
+// One slot per reactor direction (read, write, except), plus the open of the socket.
+enum slot_index { read_slot = 0, write_slot = 1, except_slot = 2, open_slot = 3 };
 
 struct record {
   int family = AF_INET;
@@ -38,7 +39,7 @@ struct record {
   int handle = 0;  // JS handle once the Direct Sockets object exists
   bool listening = false;
   bool accepted = false;
-  slot slots[3];
+  slot slots[4];
   int open_result = -1;  // -1 while unknown
   bool have_local = false, have_remote = false;
   std::string local_address, remote_address;
@@ -59,6 +60,7 @@ std::vector<event> pending_events;
 std::vector<std::string> synthetic_names;
 int next_fd = first_fd;
 int next_op = 1;
+bool try_only = false;  // see try_scope
 
 record* find(int fd) {
   auto it = records.find(fd);
@@ -101,6 +103,13 @@ int buffer_arg(const record& r, int name) {
 int v6only_arg(const record& r) {
   int v = option_int(r, IPPROTO_IPV6, IPV6_V6ONLY, -1);
   return v < 0 ? -1 : (v ? 1 : 0);
+}
+bool lingers_zero(const record& r) {
+  auto it = r.options.find({SOL_SOCKET, SO_LINGER});
+  if (it == r.options.end() || it->second.size() < sizeof(::linger)) return false;
+  ::linger l;
+  std::memcpy(&l, it->second.data(), sizeof l);
+  return l.l_onoff && l.l_linger == 0;
 }
 
 // sockaddr -> (address text, port); 240.0.0.0/8 turns back into a host name.
@@ -170,6 +179,39 @@ bool collect(slot& s, error_code& ec, std::size_t& bytes) {
   return true;
 }
 
+bool is_wildcard(const std::string& address) {
+  return address == "0.0.0.0" || address == "::";
+}
+
+// Another listener of this program on (address, port), which bind() reports natively as
+// address_in_use. Direct Sockets binds and listens in one step, so a listener of another
+// program is only found by listen(), when the TCPServerSocket opens.
+bool listener_here(const record& self, const std::string& address, int port) {
+  if (port == 0) return false;
+  for (const auto& entry : records) {
+    const record& o = *entry.second;
+    if (&o == &self || o.type != SOCK_STREAM || !o.listening || o.open_result > 0) continue;
+    std::string other = o.have_local ? o.local_address : std::string();
+    int other_port = o.local_port;
+    char text[64] = {};
+    int p = 0;
+    if (o.handle && ads_endpoint(o.handle, 0, text, &p) == 0) {
+      other = text;
+      other_port = p;
+    }
+    if (other_port != port) continue;
+    if (other.empty() || other == address || is_wildcard(other) || is_wildcard(address))
+      return true;
+  }
+  return false;
+}
+
+// A bound-mode UDPSocket that the program connected: the bridge drops datagrams from others.
+void filter_udp_peer(record& r) {
+  if (r.handle && r.have_local && r.have_remote)
+    ads_udp_connect(r.handle, r.remote_address.c_str(), r.remote_port);  // names: unfiltered
+}
+
 // UDP sockets open lazily: connected mode if only a remote is known, bound
 // mode otherwise (an unbound send_to binds to an OS-chosen port, as POSIX does).
 bool ensure_udp_open(int fd, record& r, error_code& ec) {
@@ -197,7 +239,24 @@ bool ensure_udp_open(int fd, record& r, error_code& ec) {
   }
   r.handle = h;
   r.slots[open_slot] = slot{op};
+  filter_udp_peer(r);
   return false;
+}
+
+// The result of an ads_try_* call (bytes, or -code): always finished; WOULD_BLOCK becomes
+// error::would_block, which the synchronous caller returns.
+bool try_result(int r, error_code& ec, std::size_t& bytes) {
+  bytes = r > 0 ? static_cast<std::size_t>(r) : 0;
+  ec = r >= 0 ? error_code() : to_error_code(-r);
+  return true;
+}
+
+// The sender of the datagram just received into the record's address buffer.
+void sender_of(const record& r, sockaddr* addr, std::size_t* addrlen) {
+  if (r.from_address[0])
+    from_text(r.from_address, r.from_port, r.family, addr, addrlen);
+  else
+    from_text(r.remote_address.c_str(), r.remote_port, r.family, addr, addrlen);
 }
 
 // Blocking mode only: waits for the slot to finish.
@@ -239,6 +298,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE void ads_on_complete(int op, int err, int value)
     r->open_result = err;
     pending_events.push_back({ref.fd, read_direction});
     pending_events.push_back({ref.fd, write_direction});
+    pending_events.push_back({ref.fd, except_direction});
   } else {
     pending_events.push_back({ref.fd, ref.index});
   }
@@ -267,16 +327,30 @@ void close(int fd, error_code& ec) {
   }
   for (auto& s : r->slots)
     forget_slot(s);
-  if (r->handle) ads_close(r->handle);  // drops buffers now, flushes in the background
+  if (r->handle) {
+    // Both drop the buffers of pending ops now. ads_close flushes what was written and closes
+    // gracefully in the background; SO_LINGER with a zero timeout asks for the abortive close.
+    if (lingers_zero(*r))
+      ads_abort(r->handle);
+    else
+      ads_close(r->handle);
+  }
   records.erase(fd);
 }
 
-void cancel(int fd) {
+void cancel(int fd, int dir) {
   record* r = find(fd);
   if (!r || !r->handle) return;
-  forget_slot(r->slots[read_slot]);
-  forget_slot(r->slots[write_slot]);
-  ads_cancel(r->handle);
+  bool in_flight = false;
+  for (int i = read_slot; i <= except_slot; ++i) {
+    if (dir >= 0 && i != dir) continue;
+    in_flight = in_flight || r->slots[i].op != 0;
+    forget_slot(r->slots[i]);
+  }
+  // ads_cancel aborts every JS op of the socket (and an open in progress): for one direction
+  // only when it has one in flight. The other directions' ops complete as aborted and are
+  // restarted by ads_on_complete.
+  if (dir < 0 || in_flight) ads_cancel(r->handle);
 }
 
 void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
@@ -291,6 +365,10 @@ void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
   }
   if (!to_text(addr, len, r->local_address, r->local_port)) {
     ec = e::address_family_not_supported;
+    return;
+  }
+  if (r->type == SOCK_STREAM && listener_here(*r, r->local_address, r->local_port)) {
+    ec = e::address_in_use;
     return;
   }
   r->have_local = true;
@@ -350,10 +428,12 @@ bool start_connect(int fd, const sockaddr* addr, std::size_t len, error_code& ec
     return true;
   }
   if (r->type == SOCK_DGRAM) {
-    // UDP connect only fixes the peer; the socket opens on first use.
+    // UDP connect only fixes the peer; the socket opens on first use (connected mode), or,
+    // already bound, stays a bound-mode socket that only accepts datagrams from the peer.
     r->have_remote = true;
     r->remote_address = host;
     r->remote_port = port;
+    filter_udp_peer(*r);
     ec.clear();
     return true;
   }
@@ -459,6 +539,14 @@ void getsockname(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
   }
   char text[64] = {};
   int port = 0;
+  // A TCPSocket learns its local address when it opens; natively the kernel has chosen it
+  // by the time connect() returns. Blocking mode waits for the open; callback mode reports
+  // the wildcard until then (docs/browser.md).
+  slot& open = r->slots[open_slot];
+  if (r->type == SOCK_STREAM && !r->listening && open.op && !open.done && can_block()) {
+    error_code ignored;
+    wait_slot(open, ignored);
+  }
   if (r->handle && ads_endpoint(r->handle, 0, text, &port) == 0) {
     from_text(text, port, r->family, addr, len);
   } else if (r->have_local) {
@@ -527,6 +615,8 @@ bool recv(int fd, iovec* iov, std::size_t n, bool is_stream, bool all_empty, err
   slot& s = r->slots[read_slot];
   if (s.op) return collect(s, ec, bytes);
   const iovec* b = first_buffer(iov, n);
+  if (try_only)
+    return try_result(ads_try_read(r->handle, b->iov_base, clamp_len(b->iov_len)), ec, bytes);
   s = slot{new_op(fd, read_slot)};
   ads_read(r->handle, s.op, b->iov_base, clamp_len(b->iov_len));
   return false;
@@ -561,6 +651,8 @@ bool send(int fd, const iovec* iov, std::size_t n, bool all_empty, error_code& e
   slot& s = r->slots[write_slot];
   if (s.op) return collect(s, ec, bytes);
   const iovec* b = first_buffer(iov, n);
+  if (try_only)
+    return try_result(ads_try_write(r->handle, b->iov_base, clamp_len(b->iov_len)), ec, bytes);
   s = slot{new_op(fd, write_slot)};
   ads_write(r->handle, s.op, b->iov_base, clamp_len(b->iov_len));
   return false;
@@ -579,17 +671,19 @@ bool recvfrom(int fd, iovec* iov, std::size_t n, sockaddr* addr, std::size_t* ad
   slot& s = r->slots[read_slot];
   if (s.op) {
     if (!collect(s, ec, bytes)) return false;
-    if (addr && !ec) {
-      if (r->from_address[0])
-        from_text(r->from_address, r->from_port, r->family, addr, addrlen);
-      else
-        from_text(r->remote_address.c_str(), r->remote_port, r->family, addr, addrlen);
-    }
+    if (addr && !ec) sender_of(*r, addr, addrlen);
     return true;
   }
   const iovec* b = first_buffer(iov, n);
   r->from_address[0] = 0;
   r->from_port = 0;
+  if (try_only) {
+    try_result(ads_try_udp_receive(r->handle, b ? b->iov_base : nullptr,
+                                   b ? clamp_len(b->iov_len) : 0, r->from_address, &r->from_port),
+               ec, bytes);
+    if (addr && !ec) sender_of(*r, addr, addrlen);
+    return true;
+  }
   s = slot{new_op(fd, read_slot)};
   ads_udp_receive(r->handle, s.op, b ? b->iov_base : nullptr, b ? clamp_len(b->iov_len) : 0,
                   r->from_address, &r->from_port);
@@ -625,6 +719,11 @@ bool sendto(int fd, const iovec* iov, std::size_t n, const sockaddr* addr, std::
   // A connected-mode UDPSocket takes no address; a bound one always needs it.
   const bool connected_mode = r->have_remote && !r->have_local && r->handle;
   const iovec* b = first_buffer(iov, n);
+  if (try_only)
+    return try_result(
+        ads_try_udp_send(r->handle, b ? b->iov_base : nullptr, b ? clamp_len(b->iov_len) : 0,
+                         connected_mode ? nullptr : host.c_str(), connected_mode ? 0 : port),
+        ec, bytes);
   s = slot{new_op(fd, write_slot)};
   ads_udp_send(r->handle, s.op, b ? b->iov_base : nullptr, b ? clamp_len(b->iov_len) : 0,
                connected_mode ? nullptr : host.c_str(), connected_mode ? 0 : port);
@@ -639,6 +738,12 @@ bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& n
   }
   if (!r->listening) {
     ec = e::invalid_argument;  // accept() without listen(), as natively
+    return true;
+  }
+  slot& open = r->slots[open_slot];
+  if (open.op && !open.done) return false;  // callback mode: the listener is still opening
+  if (r->open_result > 0) {
+    ec = to_error_code(r->open_result);
     return true;
   }
   slot& s = r->slots[read_slot];
@@ -691,6 +796,63 @@ void wait_ready(int fd, int dir, error_code& ec) {
   slot& io = r->slots[dir];
   slot& open = r->slots[open_slot];
   wait_slot(io.op ? io : open, ec);
+}
+
+bool poll(int fd, int dir, error_code& ec) {
+  record* r = find(fd);
+  if (!r) {
+    ec = e::bad_descriptor;
+    return true;
+  }
+  ec.clear();
+  slot& open = r->slots[open_slot];
+  if (open.op && !open.done) return false;  // opening: its completion is an event
+  if (!r->handle) {
+    // Nothing opened yet. Natively an unconnected TCP socket polls as hung up (ready in every
+    // direction); an unbound UDP socket is writable and never readable.
+    return r->type == SOCK_STREAM || dir == write_direction;
+  }
+  if (r->open_result > 0 && !r->accepted) return true;  // failed: ready, the op reports it
+  slot& s = r->slots[dir];
+  if (s.op) {
+    std::size_t ignored = 0;
+    return collect(s, ec, ignored);
+  }
+  s = slot{new_op(fd, dir)};
+  ads_poll(r->handle, s.op, dir);
+  return false;
+}
+
+void wait_poll(int fd, int dir, error_code& ec) {
+  for (;;) {
+    if (poll(fd, dir, ec)) return;
+    record* r = find(fd);
+    if (!r) {
+      ec = e::bad_descriptor;
+      return;
+    }
+    slot& s = r->slots[dir];
+    slot& open = r->slots[open_slot];
+    if (s.op || open.op) {
+      wait_slot(s.op ? s : open, ec);
+    } else if (!can_block()) {
+      ec = e::would_block;
+    } else {  // never ready (an unbound UDP socket): sleep as natively, woken by any event
+      ads_wait(-1);
+      ads_take_completions();
+    }
+    if (ec) {  // callback mode: nothing can wait; let go of the JS operation
+      cancel(fd, dir);
+      return;
+    }
+  }
+}
+
+try_scope::try_scope(bool on) : previous_(try_only) {
+  try_only = on;
+}
+try_scope::~try_scope() {
+  try_only = previous_;
 }
 
 unsigned name_to_synthetic_v4(const char* name) {

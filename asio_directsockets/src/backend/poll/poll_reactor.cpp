@@ -89,6 +89,7 @@ void poll_reactor::deregister_descriptor(descriptor_state*& state) {
   op_queue ops;
   {
     std::lock_guard<std::mutex> lock(owner_.mutex());
+    finish_completed_browser_ops(state, ops);
     for (auto& q : state->ops_) {
       while (operation* op = q.pop()) {
         op->ec_ = boost::asio::error::operation_aborted;
@@ -97,7 +98,7 @@ void poll_reactor::deregister_descriptor(descriptor_state*& state) {
     }
 #if defined(__EMSCRIPTEN__)
     // The bridge must let go of the aborted ops' buffers before they return.
-    if (ds::is_ds(state->fd_)) ds::cancel(state->fd_);
+    if (ds::is_ds(state->fd_)) ds::cancel(state->fd_, -1);
 #endif
     (state->prev_ ? state->prev_->next_ : registered_) = state->next_;
     if (state->next_) state->next_->prev_ = state->prev_;
@@ -139,6 +140,7 @@ void poll_reactor::cancel_ops(descriptor_state* state) {
   op_queue ops;
   {
     std::lock_guard<std::mutex> lock(owner_.mutex());
+    finish_completed_browser_ops(state, ops);
     for (auto& q : state->ops_) {
       while (operation* op = q.pop()) {
         op->ec_ = boost::asio::error::operation_aborted;
@@ -146,7 +148,7 @@ void poll_reactor::cancel_ops(descriptor_state* state) {
       }
     }
 #if defined(__EMSCRIPTEN__)
-    if (ds::is_ds(state->fd_)) ds::cancel(state->fd_);
+    if (ds::is_ds(state->fd_)) ds::cancel(state->fd_, -1);
 #endif
   }
   owner_.post_deferred_completions(ops);
@@ -154,17 +156,38 @@ void poll_reactor::cancel_ops(descriptor_state* state) {
 
 void poll_reactor::cancel_by_key(descriptor_state* state, int op_type, void* key) {
   operation* op;
+  op_queue finished;
   {
     std::lock_guard<std::mutex> lock(owner_.mutex());
+    finish_completed_browser_ops(state, finished);
     op = state->ops_[op_type].remove_by_key(key);
 #if defined(__EMSCRIPTEN__)
-    // Aborts the JS operations of both directions; the other one is retried.
-    if (op && ds::is_ds(state->fd_)) ds::cancel(state->fd_);
+    // Only this direction lets go of its JS operation; the others are restarted.
+    if (op && ds::is_ds(state->fd_)) ds::cancel(state->fd_, op_type);
 #endif
   }
+  owner_.post_deferred_completions(finished);
   if (!op) return;
   op->ec_ = boost::asio::error::operation_aborted;
   owner_.post_deferred_completion(op);
+}
+
+bool poll_reactor::has_pending_ops(descriptor_state* state, int op_type) {
+  std::lock_guard<std::mutex> lock(owner_.mutex());
+  return state && !state->ops_[op_type].empty();
+}
+
+void poll_reactor::finish_completed_browser_ops(descriptor_state* state, op_queue& completed) {
+#if defined(__EMSCRIPTEN__)
+  // A JS operation that has already finished has already moved data (a read copied into the
+  // buffer, a write was staged): its op completes with that result instead of being aborted,
+  // as if the cancellation had come a moment later. Natively nothing is transferred before
+  // perform() runs, so there is nothing to do.
+  if (state && ds::is_ds(state->fd_)) dispatch_browser_events(completed);
+#else
+  (void)state;
+  (void)completed;
+#endif
 }
 
 void poll_reactor::cancel_timer_by_key(timer_queue_base& queue, void* key) {
@@ -290,7 +313,11 @@ void poll_reactor::dispatch_browser_events(op_queue& completed) {
   for (const ds::event& ev : events) {
     for (descriptor_state* s = registered_; s; s = s->next_) {
       if (s->fd_ != ev.fd) continue;
-      run_ops(s, ev.dir == ds::read_direction ? read_op : write_op, completed);
+      run_ops(s,
+              ev.dir == ds::read_direction    ? read_op
+              : ev.dir == ds::write_direction ? write_op
+                                              : except_op,
+              completed);
       break;
     }
   }

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #if defined(__EMSCRIPTEN__)
+#include <asio_directsockets/detail/backend/direct_sockets/bridge.hpp>
 #include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
 // In a browser build every socket is a Direct Sockets pseudo descriptor;
 // only plain fds (pipes) reach the POSIX calls below.
@@ -320,7 +321,17 @@ bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& n
 
 bool read(int fd, iovec* iov, std::size_t n, bool all_empty, error_code& ec, std::size_t& bytes) {
   if (all_empty) return nothing_to_do(ec, bytes);
-  if (!transfer([&] { return ::readv(fd, iov, static_cast<int>(n)); }, ec, bytes)) return false;
+  if (!transfer([&] { return ::readv(fd, iov, static_cast<int>(n)); }, ec, bytes)) {
+#if defined(__EMSCRIPTEN__)
+    // Emscripten 3.1.6's pipes answer EAGAIN instead of 0 once the write end is closed.
+    if (ads_pipe_eof(fd)) {
+      ec = boost::asio::error::eof;
+      bytes = 0;
+      return true;
+    }
+#endif
+    return false;
+  }
   if (!ec && bytes == 0) ec = boost::asio::error::eof;
   return true;
 }
@@ -331,9 +342,34 @@ bool write(int fd, const iovec* iov, std::size_t n, bool all_empty, error_code& 
   return transfer([&] { return ::writev(fd, iov, static_cast<int>(n)); }, ec, bytes);
 }
 
+bool poll_ready(int fd, wait_kind kind, error_code& ec) {
+  ec.clear();
+#if defined(__EMSCRIPTEN__)
+  const int dir = kind == wait_kind::read    ? ds::read_direction
+                  : kind == wait_kind::write ? ds::write_direction
+                                             : ds::except_direction;
+  if (ds::is_ds(fd)) return ds::poll(fd, dir, ec);
+  // Plain fds in the browser are retried on every pass of the loop: ask without waiting.
+  pollfd p{fd,
+           static_cast<short>(kind == wait_kind::read    ? POLLIN
+                              : kind == wait_kind::write ? POLLOUT
+                                                         : POLLPRI),
+           0};
+  if (::poll(&p, 1, 0) > 0 && p.revents) return true;
+  return kind == wait_kind::read && ads_pipe_eof(fd);
+#else
+  (void)fd;
+  (void)kind;
+  return true;
+#endif
+}
+
 void poll_wait(int fd, wait_kind kind, error_code& ec) {
-  ADS_ROUTE(fd,
-            wait_ready(fd, kind == wait_kind::read ? ds::read_direction : ds::write_direction, ec));
+  ADS_ROUTE(fd, wait_ready(fd,
+                           kind == wait_kind::read    ? ds::read_direction
+                           : kind == wait_kind::write ? ds::write_direction
+                                                      : ds::except_direction,
+                           ec));
   pollfd p{fd,
            static_cast<short>(kind == wait_kind::read    ? POLLIN
                               : kind == wait_kind::write ? POLLOUT

@@ -23,6 +23,14 @@ int ads_available(int handle);
 void ads_cancel(int handle);
 void ads_shutdown_send(int handle);
 void ads_close(int handle);
+void ads_abort(int handle);
+void ads_poll(int handle, int op, int dir);
+int ads_udp_connect(int handle, const char* address, int port);
+int ads_try_read(int handle, void* buf, int len);
+int ads_try_write(int handle, const void* buf, int len);
+int ads_try_udp_receive(int handle, void* buf, int len, char* from_address, int* from_port);
+int ads_try_udp_send(int handle, const void* buf, int len, const char* address, int port);
+int ads_pipe_eof(int fd);
 int ads_multicast(int handle, int join, const char* group);
 void ads_take_completions(void);
 void ads_schedule_drain(int timeout_ms);
@@ -52,6 +60,7 @@ enum result : int {
   not_supported = 15,
   message_size = 16,
   no_buffer_space = 17,
+  would_block = 18,
 };
 
 // Maps a bridge result to the boost::asio::error value a native program

@@ -27,7 +27,7 @@ inline bool is_ds(int fd) {
   return fd >= first_fd;
 }
 
-enum direction { read_direction = 0, write_direction = 1 };
+enum direction { read_direction = 0, write_direction = 1, except_direction = 2 };
 struct event {
   int fd;
   int dir;
@@ -55,8 +55,27 @@ bool sendto(int fd, const iovec* iov, std::size_t n, const sockaddr* addr, std::
             error_code& ec, std::size_t& bytes);
 bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& new_fd);
 
-// The reactor aborted every queued op of fd: JS must let go of their buffers.
-void cancel(int fd);
+// Readiness (async_wait): true when fd is ready in direction dir (ec says how), false after
+// starting a JS readiness operation, whose completion is an event like any other.
+bool poll(int fd, int dir, error_code& ec);
+
+// The reactor aborted the queued ops of fd in direction dir (-1: every direction): JS must
+// let go of their buffers. JS operations of the other directions are restarted.
+void cancel(int fd, int dir);
+
+// Synchronous calls that must not leave a JS operation behind (user non-blocking mode, and
+// callback mode, where nothing can wait): while a try_scope is active, reads and writes make
+// one non-blocking attempt that keeps no pointer.
+class try_scope {
+ public:
+  explicit try_scope(bool on);
+  ~try_scope();
+  try_scope(const try_scope&) = delete;
+  try_scope& operator=(const try_scope&) = delete;
+
+ private:
+  bool previous_;
+};
 
 // Delivers finished JS operations as readiness events (appends to events).
 void take_events(std::vector<event>& events);
@@ -67,6 +86,8 @@ void wait(int timeout_ms);
 // Synchronous calls in blocking mode: waits until the JS operation in
 // flight for fd in that direction has finished. would_block without ASYNCIFY.
 void wait_ready(int fd, int dir, error_code& ec);
+// Synchronous socket.wait(): blocks until fd is ready in direction dir.
+void wait_poll(int fd, int dir, error_code& ec);
 
 // Host names have no DNS API in a browser: the resolver hands out addresses
 // in 240.0.0.0/8 that stand for a name, and connect() passes the name on.

@@ -50,6 +50,8 @@ class poll_reactor {
   // Per-operation cancellation of the op installed with `key`; no effect if
   // it is no longer pending. States are pooled, so `state` stays valid.
   void cancel_by_key(descriptor_state* state, int op_type, void* key);
+  // Whether operations of op_type are queued on the descriptor.
+  bool has_pending_ops(descriptor_state* state, int op_type);
 
   // Timer queues, one per clock type, are registered by the timer service.
   void add_timer_queue(timer_queue_base& queue);
@@ -90,6 +92,9 @@ class poll_reactor {
   // Browser builds: runs the ops whose Direct Sockets operation finished.
   bool run_browser(std::unique_lock<std::mutex>& lock, long long usec, op_queue& completed);
   void dispatch_browser_events(op_queue& completed);
+  // Before cancelling a Direct Sockets descriptor: completes the ops whose JS operation has
+  // already finished (no-op natively).
+  void finish_completed_browser_ops(descriptor_state* state, op_queue& completed);
   void finish_timers(op_queue& completed);
   void run_ops(descriptor_state* state, int op_type, op_queue& completed);
   void drain_wakeup();

@@ -170,15 +170,28 @@ class connect_op_base : public reactor_op {
   int fd_;
 };
 
-// socket.async_wait / descriptor.async_wait: readiness only.
+// socket.async_wait / descriptor.async_wait: readiness only. Natively it is performed once
+// poll(2) reported the readiness; in the browser build fd_impl names the descriptor, whose
+// readiness is then asked for (socket_ops::poll_ready).
 class wait_op_base : public reactor_op {
  public:
   explicit wait_op_base(func_type complete) : reactor_op(&wait_op_base::do_perform, complete) {}
 
   std::tuple<error_code> take_result(const error_code& ec, std::size_t, bool) { return {ec}; }
+  void set_target(int fd, socket_ops::wait_kind kind) {
+    fd_ = fd;
+    kind_ = kind;
+  }
 
  private:
-  static status do_perform(reactor_op*) { return done; }
+  static status do_perform(reactor_op* base) {
+    auto* self = static_cast<wait_op_base*>(base);
+    if (self->fd_ < 0) return done;
+    return socket_ops::poll_ready(self->fd_, self->kind_, self->ec_) ? done : not_done;
+  }
+
+  int fd_ = -1;
+  socket_ops::wait_kind kind_ = socket_ops::wait_kind::read;
 };
 
 // Accepts one connection. The new descriptor is handed to a socket object in

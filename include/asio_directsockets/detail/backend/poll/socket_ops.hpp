@@ -55,4 +55,9 @@ bool write(int fd, const iovec* iov, std::size_t n, bool all_empty, error_code& 
 enum class wait_kind { read, write, error };
 void poll_wait(int fd, wait_kind kind, error_code& ec);
 
+// Whether a readiness wait (async_wait) on fd is satisfied. Natively the reactor only asks
+// once poll(2) said so: always true. In the browser build a Direct Sockets descriptor starts
+// a JS readiness operation and says false until it has completed.
+bool poll_ready(int fd, wait_kind kind, error_code& ec);
+
 }  // namespace asio_directsockets::detail::socket_ops

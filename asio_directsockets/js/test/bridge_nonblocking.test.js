@@ -1,0 +1,193 @@
+'use strict';
+// The non-blocking attempts (ads_try_read, ads_try_write, ads_try_udp_receive,
+// ads_try_udp_send): user non-blocking mode, and synchronous calls in callback mode. Each
+// finishes inside the call and keeps no pointer; WOULD_BLOCK when it would have to wait; never
+// ahead of asynchronous operations already waiting in the same direction.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const net = require('node:net');
+const dgram = require('node:dgram');
+const K = require('../bridge/testkit');
+
+const { E, KiB } = K;
+const T = { timeout: 30000 };
+
+async function server() {
+  const peers = [];
+  const received = [];
+  const srv = net.createServer({ allowHalfOpen: true }, (s) => {
+    s.on('error', () => {});
+    s.on('data', (d) => received.push(d));
+    peers.push(s);
+  });
+  const port = await K.listen(srv);
+  return {
+    port, received,
+    async peer() { await K.waitFor(() => peers.length, 5000, 'connection'); return peers[0]; },
+    close() { for (const p of peers) p.destroy(); return new Promise((r) => srv.close(() => r())); },
+  };
+}
+
+test('ads_try_read: WOULD_BLOCK (and one chunk pulled) until data is there; partial reads; EOF', T, async () => {
+  const env = K.setup();
+  const srv = await server();
+  try {
+    const h = await K.connect(env, srv.port);
+    const peer = await srv.peer();
+    const buf = env.malloc(64);
+    assert.equal(env.imports.ads_try_read(h, buf, 0), 0, 'len 0');
+    assert.equal(env.imports.ads_try_read(h, buf, 64), -E.WOULD_BLOCK);
+    assert.ok(env.AdsBridge.socks.get(h).reading, 'the next chunk is being pulled');
+    peer.write('0123456789');
+    await K.waitFor(() => env.imports.ads_available(h) === 10, 5000, 'chunk');
+    assert.equal(env.imports.ads_try_read(h, buf, 4), 4);
+    assert.equal(env.readStr(buf).slice(0, 4), '0123');
+    assert.equal(env.imports.ads_try_read(h, buf, 64), 6);
+    assert.equal(Buffer.from(env.heap.subarray(buf, buf + 6)).toString(), '456789');
+    peer.end();
+    let r;
+    await K.waitFor(() => (r = env.imports.ads_try_read(h, buf, 64)) !== -E.WOULD_BLOCK, 5000, 'EOF');
+    assert.equal(r, -E.EOF);
+    assert.equal(env.imports.ads_try_read(4242, buf, 64), -E.BAD_DESCRIPTOR);
+    env.imports.ads_close(h);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('ads_try_read never jumps ahead of a pending asynchronous read', T, async () => {
+  const env = K.setup();
+  const srv = await server();
+  try {
+    const h = await K.connect(env, srv.port);
+    const peer = await srv.peer();
+    const abuf = env.malloc(64);
+    const op = K.opId();
+    env.imports.ads_read(h, op, abuf, 64);
+    const buf = env.malloc(64);
+    assert.equal(env.imports.ads_try_read(h, buf, 64), -E.WOULD_BLOCK);
+    peer.write('first');
+    const c = await env.next(op);
+    assert.equal(c.value, 5);
+    assert.equal(Buffer.from(env.heap.subarray(abuf, abuf + 5)).toString(), 'first');
+    env.imports.ads_close(h);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('ads_try_write: copies at once (partially at the queue limit), then WOULD_BLOCK; bytes arrive in order', T, async () => {
+  const env = K.setup();
+  const sk = await K.sink({ mode: 'paused' });
+  try {
+    const h = await K.connect(env, sk.port);
+    const size = 300 * KiB;
+    const chunk = env.malloc(size);
+    let total = 0;
+    const sizes = [];
+    for (;;) {
+      for (let j = 0; j < size; j++) env.heap[chunk + j] = (total + j) % K.MOD;
+      const n = env.imports.ads_try_write(h, chunk, size);
+      if (n === -E.WOULD_BLOCK) break;
+      env.heap.fill(0xee, chunk, chunk + size);   // copied: the buffer is free again
+      sizes.push(n);
+      total += n;
+    }
+    const limit = env.AdsBridge.QUEUE_LIMIT;
+    assert.equal(total, limit, 'the queue takes exactly up to its limit in one task');
+    assert.ok(sizes[sizes.length - 1] < size, 'the last attempt was partial');
+    // an asynchronous write waiting for room keeps its place
+    const wbuf = env.malloc(4);
+    const op = K.opId();
+    env.imports.ads_write(h, op, wbuf, 4);   // the queue is full: it waits for room
+    assert.equal(env.imports.ads_try_write(h, chunk, 10), -E.WOULD_BLOCK);
+    env.imports.ads_cancel(h);
+    assert.equal((await env.next(op)).err, E.OPERATION_ABORTED);
+    sk.resumeAll();
+    env.imports.ads_close(h);
+    const st = await sk.next();
+    await K.waitFor(() => st.ended, 10000, 'FIN');
+    assert.equal(st.bytes, total);
+    assert.equal(st.firstBad, -1);
+  } finally {
+    await sk.close();
+  }
+});
+
+test('ads_try_write after shutdown; after a reset: the error once, then BROKEN_PIPE / EOF', T, async () => {
+  const env = K.setup();
+  const srv = await server();
+  try {
+    const h = await K.connect(env, srv.port);
+    await srv.peer();
+    const buf = env.cstr('data');
+    assert.equal(env.imports.ads_try_write(h, buf, 4), 4);
+    env.imports.ads_shutdown_send(h);
+    assert.equal(env.imports.ads_try_write(h, buf, 4), -E.BROKEN_PIPE);
+    env.imports.ads_close(h);
+  } finally {
+    await srv.close();
+  }
+  const srv2 = await server();
+  try {
+    const h = await K.connect(env, srv2.port);
+    const peer = await srv2.peer();
+    const eop = K.opId();
+    env.imports.ads_poll(h, eop, 2);
+    peer.resetAndDestroy();
+    assert.equal((await env.next(eop)).err, E.OK);
+    const buf = env.malloc(8);
+    assert.equal(env.imports.ads_try_write(h, buf, 4), -E.CONNECTION_RESET);
+    assert.equal(env.imports.ads_try_write(h, buf, 4), -E.BROKEN_PIPE);
+    assert.equal(env.imports.ads_try_read(h, buf, 8), -E.EOF);
+    env.imports.ads_close(h);
+  } finally {
+    await srv2.close();
+  }
+});
+
+function udpPeer() {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket('udp4');
+    const got = [];
+    sock.on('message', (msg, rinfo) => got.push({ msg, rinfo }));
+    sock.bind(0, '127.0.0.1', () => resolve({ sock, got, port: sock.address().port }));
+  });
+}
+
+test('ads_try_udp_send / ads_try_udp_receive: send at once, receive what the browser holds', T, async () => {
+  const env = K.setup();
+  const peer = await udpPeer();
+  try {
+    const op = K.opId();
+    const h = env.imports.ads_udp_open(op, 0, 0, env.cstr('127.0.0.1'), 0, 0, 0, -1);
+    assert.equal((await env.next(op)).err, E.OK);
+    const a = env.malloc(64);
+    const p = env.malloc(4);
+    env.imports.ads_endpoint(h, 0, a, p);
+    const myPort = env.readI32(p);
+    const data = env.cstr('ping');
+    const dest = env.cstr('127.0.0.1');
+    assert.equal(env.imports.ads_try_udp_send(h, data, 4, dest, peer.port), 4);
+    assert.equal(env.imports.ads_try_udp_send(h, data, 0, dest, peer.port), -E.NOT_SUPPORTED);
+    await K.waitFor(() => peer.got.length === 1, 5000, 'datagram');
+    assert.equal(peer.got[0].msg.toString(), 'ping');
+
+    const buf = env.malloc(64);
+    const from = env.malloc(64);
+    const fromPort = env.malloc(4);
+    assert.equal(env.imports.ads_try_udp_receive(h, buf, 64, from, fromPort), -E.WOULD_BLOCK);
+    peer.sock.send('pong', myPort, '127.0.0.1');
+    let n;
+    await K.waitFor(() => (n = env.imports.ads_try_udp_receive(h, buf, 64, from, fromPort)) !==
+                          -E.WOULD_BLOCK, 5000, 'datagram');
+    assert.equal(n, 4);
+    assert.equal(Buffer.from(env.heap.subarray(buf, buf + 4)).toString(), 'pong');
+    assert.equal(env.readStr(from), '127.0.0.1');
+    assert.equal(env.readI32(fromPort), peer.port);
+    env.imports.ads_close(h);
+  } finally {
+    peer.sock.close();
+  }
+});
