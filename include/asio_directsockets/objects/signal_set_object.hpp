@@ -20,7 +20,6 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/signal_set_base.hpp>
 #include <boost/asio/wait_traits.hpp>
 
 #include <chrono>
@@ -32,7 +31,7 @@
 namespace asio_directsockets::objects {
 
 template <typename Executor>
-class signal_set_object : public boost::asio::signal_set_base {
+class signal_set_object {
   using clock = std::chrono::steady_clock;
   using service_type = detail::timer_service<clock, boost::asio::wait_traits<clock>>;
   using per_timer_data = typename service_type::queue_type::per_timer_data;
