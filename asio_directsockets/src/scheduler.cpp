@@ -1,7 +1,5 @@
 #include <asio_directsockets/detail/scheduler.hpp>
 
-#include <stdexcept>
-
 #if defined(__EMSCRIPTEN__)
 #include <asio_directsockets/detail/backend/direct_sockets/browser_loop.hpp>
 #endif
@@ -18,32 +16,51 @@ struct scope_link {
 thread_local const scope_link* current_scope = nullptr;
 }  // namespace
 
-// Marks this thread as the context's only runner for the scope of a run call.
-// Running one context from several threads at once is not supported (the
-// reactor has one waiter); it is detected and reported instead of racing.
+// Makes this thread the context's runner for the scope of a run call. One
+// thread runs a context at a time (the reactor has one waiter): a thread that
+// calls run() while another runs the context waits for its turn, as a thread
+// pool calling run() on one context expects to be able to (threading.md).
+// run_for()/run_until() wait at most until their deadline; poll() and
+// poll_one() do not wait and report that they ran nothing.
 class scheduler::runner_scope {
  public:
-  explicit runner_scope(scheduler& s) : s_(s), link_{&s, current_scope} {
+  runner_scope(scheduler& s, const std::chrono::steady_clock::time_point* deadline, bool may_wait)
+      : s_(s), link_{&s, current_scope} {
     const std::thread::id self = std::this_thread::get_id();
-    std::thread::id expected{};
-    if (!s_.runner_.compare_exchange_strong(expected, self)) {
-      if (expected != self)
-        throw std::logic_error(
-            "asio_directsockets::io_context: run()/poll() called from a second thread while "
-            "another thread is running it; one io_context is run by one thread at a time");
-      owner_ = false;  // nested run() inside a handler on the same thread
+    if (s_.runner_.load() == self) {
+      owner_ = false;  // nested run() inside a handler on the runner thread
+    } else {
+      std::unique_lock<std::mutex> lock(s_.runner_mutex_);
+      auto free = [&] { return s_.runner_.load() == std::thread::id{}; };
+      if (!may_wait) {
+        if (!free()) return;
+      } else if (deadline) {
+        if (!s_.runner_released_.wait_until(lock, *deadline, free)) return;
+      } else {
+        s_.runner_released_.wait(lock, free);
+      }
+      s_.runner_.store(self);
     }
+    acquired_ = true;
     current_scope = &link_;
   }
   ~runner_scope() {
+    if (!acquired_) return;
     current_scope = link_.outer;
-    if (owner_) s_.runner_.store(std::thread::id{});
+    if (!owner_) return;
+    {
+      std::lock_guard<std::mutex> lock(s_.runner_mutex_);
+      s_.runner_.store(std::thread::id{});
+    }
+    s_.runner_released_.notify_one();
   }
+  bool acquired() const { return acquired_; }
 
  private:
   scheduler& s_;
   scope_link link_;
   bool owner_ = true;
+  bool acquired_ = false;
 };
 
 scheduler::scheduler() : reactor_(*this) {}
@@ -162,7 +179,8 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
 
 std::size_t scheduler::run_many(long long timeout_usec, std::size_t limit,
                                 const std::chrono::steady_clock::time_point* deadline) {
-  runner_scope scope(*this);
+  runner_scope scope(*this, deadline, timeout_usec != 0);
+  if (!scope.acquired()) return 0;
   std::size_t n = 0;
   yielded_ = false;
   std::unique_lock<std::mutex> lock(mutex_);

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <thread>
@@ -75,6 +76,9 @@ class scheduler {
   bool yielded_ = false;  // the last pass returned to the browser's event loop
   bool shutdown_ = false;
   std::atomic<std::thread::id> runner_{};
+  // Threads that call run() while another runs the context wait here.
+  std::mutex runner_mutex_;
+  std::condition_variable runner_released_;
   backend::reactor reactor_;
 };
 
