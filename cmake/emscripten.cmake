@@ -17,5 +17,9 @@ target_link_options(asio_directsockets PUBLIC
 # Link a program with this to get it; see docs/browser.md for the cost.
 add_library(asio_directsockets_blocking INTERFACE)
 add_library(asio_directsockets::blocking ALIAS asio_directsockets_blocking)
+# The post-js gives main()'s real return value as the exit status (Emscripten
+# 3.1.6 reports a meaningless one when main() first suspends).
+set(ASIO_DS_BLOCKING_POST_JS "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/blocking_exit_status.js")
 target_link_options(asio_directsockets_blocking INTERFACE
-  -sASYNCIFY "SHELL:-sASYNCIFY_IMPORTS=['ads_wait']" -sASYNCIFY_STACK_SIZE=65536)
+  -sASYNCIFY "SHELL:-sASYNCIFY_IMPORTS=['ads_wait']" -sASYNCIFY_STACK_SIZE=65536
+  "SHELL:--post-js ${ASIO_DS_BLOCKING_POST_JS}")

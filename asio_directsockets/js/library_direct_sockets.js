@@ -59,6 +59,7 @@ var AdsDirectSocketsLibrary = {
     DISCARD_IDLE_MS: 20,    // at close, inbound data is discarded until none arrives this long
     DISCARD_MAX_MS: 1000,   // ... or for at most this long
     MICRO_DRAINS: 32,       // _ads_drain calls from microtasks before one macrotask is forced
+    WAIT_YIELD: -2,         // ads_wait(WAIT_YIELD): sleep for one macrotask (ds::ads_wait_yield)
     UDP_INBOX: 32,          // datagrams read ahead per UDP socket (Blink's own queue holds 32)
     UDP_SENDS: 64,          // fire-and-forget sends (ads_try_udp_send) in flight per socket
     ADDR_MAX: 64,           // char[64] address buffers
@@ -331,7 +332,12 @@ var AdsDirectSocketsLibrary = {
       return A.handleSleep(function (wakeUp) {
         var w = { wakeUp: wakeUp, timer: null, done: false, scheduled: false };
         AdsBridge.waiter = w;
-        if (timeoutMs > 0) w.timer = setTimeout(function () { AdsBridge.finishWait(w); }, timeoutMs);
+        if (timeoutMs === B.WAIT_YIELD) {
+          // A busy run() lets the event loop turn once (socket promises settle there).
+          B.macrotask(function () { AdsBridge.finishWait(w); });
+        } else if (timeoutMs > 0) {
+          w.timer = setTimeout(function () { AdsBridge.finishWait(w); }, timeoutMs);
+        }
       });
     },
     finishWait: function (w) {

@@ -1,10 +1,12 @@
 #include <asio_directsockets/detail/backend/direct_sockets/bridge.hpp>
 #include <asio_directsockets/detail/backend/direct_sockets/browser_loop.hpp>
+#include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
 #include <asio_directsockets/detail/scheduler.hpp>
 
 #include <emscripten/emscripten.h>
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 
 namespace asio_directsockets::detail::browser_loop {
@@ -44,11 +46,21 @@ void detach(scheduler* s) {
 
 void drain_all() {
   draining = true;
+  // Handlers run for one time slice at most: a context whose handlers keep
+  // coming must still let the event loop deliver socket completions (and
+  // the page stay responsive); the rest runs in the next drain.
+  const auto slice_end = std::chrono::steady_clock::now() + ds::browser_time_slice;
+  bool more = false;
   const std::vector<scheduler*> contexts = attached;
   for (scheduler* s : contexts) {
     if (!is_attached(s)) continue;  // destroyed by an earlier handler
     try {
-      s->poll();
+      while (s->poll_one() != 0) {
+        if (std::chrono::steady_clock::now() >= slice_end) {
+          more = true;
+          break;
+        }
+      }
     } catch (...) {
       // No run() caller exists to receive the exception, and none may
       // escape into JS: stop that context.
@@ -57,7 +69,10 @@ void drain_all() {
     if (s->stopped()) detach(s);
   }
   draining = false;
-  schedule_next();
+  if (more)
+    ads_schedule_drain(0);
+  else
+    schedule_next();
 }
 
 void request_drain(scheduler* s) {

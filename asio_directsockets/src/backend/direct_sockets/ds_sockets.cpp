@@ -787,6 +787,10 @@ void wait(int timeout_ms) {
   if (pending_events.empty()) ads_wait(timeout_ms);
 }
 
+void yield() {
+  ads_wait(ads_wait_yield);
+}
+
 void wait_ready(int fd, int dir, error_code& ec) {
   record* r = find(fd);
   if (!r) {

@@ -334,7 +334,20 @@ bool poll_reactor::run_browser(std::unique_lock<std::mutex>& lock, long long use
   }
   dispatch_browser_events(completed);
   finish_timers(completed);
+  const auto now = std::chrono::steady_clock::now();
   if (!completed.empty() || usec == 0) {
+    // Socket completions reach wasm only through the browser's event loop.
+    // A run() that always has work ready (usec == 0: handlers keep coming)
+    // never sleeps, so every time slice it yields one macrotask, or network
+    // I/O would starve (the browser twin of the scheduler's fairness poll).
+    if (usec == 0 && ds::can_block() && now - last_event_loop_turn_ >= ds::browser_time_slice) {
+      lock.unlock();
+      ds::yield();
+      lock.lock();
+      last_event_loop_turn_ = std::chrono::steady_clock::now();
+      dispatch_browser_events(completed);
+      finish_timers(completed);
+    }
     polled_states_.clear();
     return true;
   }
@@ -345,6 +358,7 @@ bool poll_reactor::run_browser(std::unique_lock<std::mutex>& lock, long long use
   lock.unlock();
   ds::wait(static_cast<int>((usec + 999) / 1000));
   lock.lock();
+  last_event_loop_turn_ = std::chrono::steady_clock::now();
   dispatch_browser_events(completed);
   finish_timers(completed);
   polled_states_.clear();

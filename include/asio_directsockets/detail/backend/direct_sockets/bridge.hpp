@@ -34,11 +34,14 @@ int ads_pipe_eof(int fd);
 int ads_multicast(int handle, int join, const char* group);
 void ads_take_completions(void);
 void ads_schedule_drain(int timeout_ms);
+// timeout_ms: > 0 a limit, -1 none, 0 no wait, ads_wait_yield one macrotask.
 int ads_wait(int timeout_ms);
 int ads_can_block(void);
 }
 
 namespace asio_directsockets::detail::ds {
+
+constexpr int ads_wait_yield = -2;
 
 // Result codes shared with the JS bridge.
 enum result : int {

@@ -15,6 +15,7 @@
 
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <chrono>
 #include <cstddef>
 #include <vector>
 
@@ -23,6 +24,11 @@ namespace asio_directsockets::detail::ds {
 using boost::system::error_code;
 
 constexpr int first_fd = 1 << 24;
+
+// How long wasm may keep the browser's event loop waiting while handlers keep
+// coming: socket completions arrive only when the loop runs, so a busy
+// io_context yields to it after this long (callback and blocking mode).
+constexpr std::chrono::milliseconds browser_time_slice{10};
 inline bool is_ds(int fd) {
   return fd >= first_fd;
 }
@@ -83,6 +89,9 @@ bool can_block();
 // Blocking mode (-sASYNCIFY): sleeps on the JS event loop until a JS
 // operation completes or timeout_ms passes (negative: no limit).
 void wait(int timeout_ms);
+// Blocking mode: lets the browser run one macrotask (promise callbacks of
+// finished socket operations among them), then resumes.
+void yield();
 // Synchronous calls in blocking mode: waits until the JS operation in
 // flight for fd in that direction has finished. would_block without ASYNCIFY.
 void wait_ready(int fd, int dir, error_code& ec);

@@ -10,6 +10,7 @@
 
 #include <poll.h>
 
+#include <chrono>
 #include <mutex>
 #include <vector>
 
@@ -107,6 +108,10 @@ class poll_reactor {
   timer_queue_base* timer_queues_ = nullptr;
   std::vector<::pollfd> pollfds_;
   std::vector<descriptor_state*> polled_states_;
+#if defined(__EMSCRIPTEN__)
+  // When this thread last let the browser's event loop run (blocking mode).
+  std::chrono::steady_clock::time_point last_event_loop_turn_ = std::chrono::steady_clock::now();
+#endif
 };
 
 }  // namespace asio_directsockets::detail::backend
