@@ -1,5 +1,8 @@
 #include <asio_directsockets/detail/scheduler.hpp>
 
+#include <boost/asio/detail/thread_context.hpp>
+#include <boost/asio/detail/thread_info_base.hpp>
+
 #include <stdexcept>
 
 #if defined(__EMSCRIPTEN__)
@@ -16,6 +19,17 @@ struct scope_link {
   const scope_link* outer;
 };
 thread_local const scope_link* current_scope = nullptr;
+
+// Boost.Asio's own machinery that runs inside our handlers recycles its
+// memory through the running thread's thread_info_base: the executor_function
+// that any_io_executor (every socket's default executor) wraps each completion
+// in, awaitable frames, cancellation signals. With no thread_info_base on the
+// thread each of those is an aligned new + delete (two per echo round trip);
+// boost::asio::io_context registers one per run() call, and so do we.
+struct asio_thread_context : boost::asio::detail::thread_context {
+  using thread_context::thread_call_stack;
+};
+asio_thread_context asio_thread_key;
 }  // namespace
 
 // Marks this thread as the context's only runner for the scope of a run call.
@@ -23,7 +37,8 @@ thread_local const scope_link* current_scope = nullptr;
 // reactor has one waiter); it is detected and reported instead of racing.
 class scheduler::runner_scope {
  public:
-  explicit runner_scope(scheduler& s) : s_(s), link_{&s, current_scope} {
+  explicit runner_scope(scheduler& s)
+      : s_(s), link_{&s, current_scope}, asio_context_(&asio_thread_key, asio_info_) {
     const std::thread::id self = std::this_thread::get_id();
     std::thread::id expected{};
     if (!s_.runner_.compare_exchange_strong(expected, self)) {
@@ -44,6 +59,8 @@ class scheduler::runner_scope {
   scheduler& s_;
   scope_link link_;
   bool owner_ = true;
+  boost::asio::detail::thread_info_base asio_info_;
+  asio_thread_context::thread_call_stack::context asio_context_;
 };
 
 scheduler::scheduler() : reactor_(*this) {}
