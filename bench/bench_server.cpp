@@ -1,15 +1,18 @@
 // The server side of every native benchmark, written once against `net` and
 // built twice (bench_server_stock, bench_server_ours). One single-threaded
-// io_context on 127.0.0.1 serves four TCP ports and one UDP port:
+// io_context on 127.0.0.1 serves one role (or all of them):
 //   tcp_echo   per session: async_read_some into 64 KiB, async_write it back
 //              (TCP_NODELAY), as the baselines' echo server does;
 //   tcp_close  accepts and closes at once (connection setup rate);
 //   tcp_idle   greets with one byte, then keeps one 64-byte read pending;
 //   tcp_sink   a slow reader: 4 KiB per millisecond;
 //   udp_echo   async_receive_from, then async_send_to back to the sender.
-// Prints {"impl":..,"pid":..,"ports":{..}} on stdout, then serves until
-// killed or --max-seconds (default 1800) have passed.
-//   bench_server [--max-seconds S]
+// One role per process matters for the poll reactor: every descriptor with a
+// pending operation is in every poll(2) call, so idle listeners of other
+// roles would tax the one being measured (epoll does not see them).
+// Prints {"impl":..,"pid":..,"ports":{role: port}} on stdout, then serves
+// until killed or --max-seconds (default 1800) have passed.
+//   bench_server [--role ROLE|all] [--max-seconds S]
 #include "common/args.hpp"
 #include "common/json_line.hpp"
 #include "common/net_select.hpp"
@@ -20,6 +23,8 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace {
 
@@ -134,31 +139,47 @@ tcp::acceptor listen_on(net::io_context& io) {
 int main(int argc, char** argv) {
   try {
     bench::args a(argc, argv, 1);
+    const std::string role = a.text("role", "all");
     const double max_seconds = a.number("max-seconds", 1800);
     a.check_all_used();
     bench::raise_fd_limit();
+    const auto serves = [&](const char* r) { return role == "all" || role == r; };
 
     net::io_context io;
-    tcp::acceptor echo = listen_on(io), closer = listen_on(io), idle = listen_on(io),
-                  sink = listen_on(io);
-    udp::socket dgram(io, udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
-    udp_echo uecho(dgram);
-
+    std::optional<tcp::acceptor> echo, closer, idle, sink;
+    std::optional<udp::socket> dgram;
+    std::optional<udp_echo> uecho;
     bench::json_line ports;
-    ports.field("tcp_echo", static_cast<int>(echo.local_endpoint().port()))
-        .field("tcp_close", static_cast<int>(closer.local_endpoint().port()))
-        .field("tcp_idle", static_cast<int>(idle.local_endpoint().port()))
-        .field("tcp_sink", static_cast<int>(sink.local_endpoint().port()))
-        .field("udp_echo", static_cast<int>(dgram.local_endpoint().port()));
+    if (serves("tcp_echo")) {
+      echo.emplace(listen_on(io));
+      ports.field("tcp_echo", static_cast<int>(echo->local_endpoint().port()));
+      accept_loop<echo_session>(*echo);
+    }
+    if (serves("tcp_close")) {
+      closer.emplace(listen_on(io));
+      ports.field("tcp_close", static_cast<int>(closer->local_endpoint().port()));
+      close_loop(*closer);
+    }
+    if (serves("tcp_idle")) {
+      idle.emplace(listen_on(io));
+      ports.field("tcp_idle", static_cast<int>(idle->local_endpoint().port()));
+      accept_loop<idle_session>(*idle);
+    }
+    if (serves("tcp_sink")) {
+      sink.emplace(listen_on(io));
+      ports.field("tcp_sink", static_cast<int>(sink->local_endpoint().port()));
+      accept_loop<sink_session>(*sink);
+    }
+    if (serves("udp_echo")) {
+      dgram.emplace(io, udp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+      ports.field("udp_echo", static_cast<int>(dgram->local_endpoint().port()));
+      uecho.emplace(*dgram).start();
+    }
+    if (ports.str() == "{}") throw std::invalid_argument("unknown --role " + role);
     std::printf("{\"impl\":\"%s\",\"platform\":\"%s\",\"pid\":%d,\"ports\":%s}\n", bench::impl_name,
                 bench::platform_name, static_cast<int>(getpid()), ports.str().c_str());
     std::fflush(stdout);
 
-    accept_loop<echo_session>(echo);
-    close_loop(closer);
-    accept_loop<idle_session>(idle);
-    accept_loop<sink_session>(sink);
-    uecho.start();
     net::steady_timer limit(io, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                     std::chrono::duration<double>(max_seconds)));
     limit.async_wait([&io](error_code) { io.stop(); });

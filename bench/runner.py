@@ -16,11 +16,9 @@ import subprocess
 import sys
 import time
 
-IMPLS = ["stock", "ours"]
-
-# (scenario, server port name, extra client options). Rate scenarios share one
-# server per implementation and round; memory scenarios get fresh servers, so
-# earlier scenarios' heap growth cannot hide theirs.
+# (scenario, server role, extra client options). Rate scenarios share one
+# server per implementation, role and round; memory scenarios get a fresh
+# server each, so earlier scenarios' heap growth cannot hide theirs.
 def rate_configs(quick):
     cfg = []
     for msg in (64, 4096, 65536):
@@ -42,9 +40,10 @@ def memory_configs(quick):
 
 
 class Server:
-    def __init__(self, bin_dir, impl):
+    """One bench_server process serving one role (its own poll set)."""
+    def __init__(self, bin_dir, impl, role):
         self.proc = subprocess.Popen([os.path.join(bin_dir, f"bench_server_{impl}"),
-                                      "--max-seconds", "1800"],
+                                      "--role", role, "--max-seconds", "1800"],
                                      stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         if not line:
@@ -110,12 +109,22 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--only", help="comma-separated scenarios")
+    ap.add_argument("--msgs", help="comma-separated message sizes to keep")
+    ap.add_argument("--conns", help="comma-separated connection counts to keep")
+    ap.add_argument("--impls", default="stock,ours",
+                    help="binaries bench_{server,client}_<impl> to compare, e.g. "
+                         "stock,ours,before for a library change's before/after")
     args = ap.parse_args()
     if args.rounds is None:
         args.rounds = 4 if args.quick else 8
     timing = {"secs": 0.3, "warm": 0.1} if args.quick else {"secs": 1.0, "warm": 0.25}
     only = set(args.only.split(",")) if args.only else None
-    keep = lambda cfgs: [c for c in cfgs if not only or c[0] in only]
+    msgs = {int(x) for x in args.msgs.split(",")} if args.msgs else None
+    conns = {int(x) for x in args.conns.split(",")} if args.conns else None
+    keep = lambda cfgs: [c for c in cfgs if (not only or c[0] in only)
+                         and (not msgs or c[2].get("msg", 0) in msgs)
+                         and (not conns or c[2].get("conns", 1) in conns)]
+    impls = args.impls.split(",")
     rates, mems = keep(rate_configs(args.quick)), keep(memory_configs(args.quick))
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
@@ -125,6 +134,8 @@ def main():
         def emit(row, rnd, order_index, impl):
             nonlocal errors
             row.update({"round": rnd, "order": order_index, "server": f"{impl}@native"})
+            if impl not in ("stock", "ours"):  # an extra build, e.g. "before" a change
+                row["variant"] = f"{impl}@native"
             out.write(json.dumps(row, separators=(",", ":")) + "\n")
             out.flush()
             if "error" in row:
@@ -133,24 +144,25 @@ def main():
 
         out.write(json.dumps(meta_row(args, timing)) + "\n")
         for rnd in range(1, args.rounds + 1):
-            order = IMPLS if rnd % 2 else IMPLS[::-1]
+            order = impls if rnd % 2 else impls[::-1]
             print(f"round {rnd}/{args.rounds} ({', '.join(order)}) "
                   f"t={time.time() - t_start:.0f}s load={os.getloadavg()[0]:.1f}", file=sys.stderr)
-            if rates:
-                servers = {impl: Server(args.bin_dir, impl) for impl in order}
-                try:
-                    for scenario, port_name, opts in rates:
-                        for i, impl in enumerate(order):
-                            emit(run_client(args.bin_dir, impl, scenario, servers[impl], port_name,
-                                            opts, timing), rnd, i, impl)
-                finally:
-                    for s in servers.values():
-                        s.stop()
-            for scenario, port_name, opts in mems:
+            servers = {}
+            try:
+                for scenario, role, opts in rates:
+                    for i, impl in enumerate(order):
+                        if (impl, role) not in servers:
+                            servers[(impl, role)] = Server(args.bin_dir, impl, role)
+                        emit(run_client(args.bin_dir, impl, scenario, servers[(impl, role)], role,
+                                        opts, timing), rnd, i, impl)
+            finally:
+                for s in servers.values():
+                    s.stop()
+            for scenario, role, opts in mems:
                 for i, impl in enumerate(order):
-                    server = Server(args.bin_dir, impl)
+                    server = Server(args.bin_dir, impl, role)
                     try:
-                        emit(run_client(args.bin_dir, impl, scenario, server, port_name, opts,
+                        emit(run_client(args.bin_dir, impl, scenario, server, role, opts,
                                         timing), rnd, i, impl)
                     finally:
                         server.stop()

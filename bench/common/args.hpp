@@ -29,6 +29,11 @@ class args {
     auto it = values_.find(key);
     return it == values_.end() ? fallback : std::stoll(it->second);
   }
+  std::string text(const std::string& key, const std::string& fallback) {
+    used_.insert(key);
+    auto it = values_.find(key);
+    return it == values_.end() ? fallback : it->second;
+  }
   // Call after reading every option.
   void check_all_used() const {
     for (auto& [k, v] : values_)
