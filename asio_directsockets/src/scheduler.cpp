@@ -20,6 +20,10 @@ struct scope_link {
 };
 thread_local const scope_link* current_scope = nullptr;
 
+// How many bytes of ready I/O run before their handlers do: about half an L2
+// cache, so a handler still finds the data it was given in the cache.
+constexpr std::size_t ready_io_batch_bytes = 256 * 1024;
+
 // Boost.Asio's own machinery that runs inside our handlers recycles its
 // memory through the running thread's thread_info_base: the executor_function
 // that any_io_executor (every socket's default executor) wraps each completion
@@ -143,6 +147,9 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
       op->complete(this);
       return 1;
     }
+    // Next, the I/O of descriptors the last wait found ready, a cache-sized
+    // batch at a time (see poll_reactor::perform_ready).
+    if (reactor_.perform_ready(ready_, ready_io_batch_bytes)) continue;
     if (outstanding_work_.load(std::memory_order_acquire) == 0) {
       stopped_ = true;
       return 0;
