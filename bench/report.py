@@ -385,8 +385,8 @@ def main():
         "TCP_THROUGHPUT": table(d, "tcp_echo", ["throughput"]),
         "TCP_LATENCY": table(d, "tcp_echo", ["p50", "p99"], lambda c: c[1] == 64),
         "TCP_CPU": table(d, "tcp_echo", ["cpu_per_op"]),
-        "UDP": table(d, "udp_rr", ["rate", "p50", "p99", "cpu_per_op", "lost"]) + "\n" +
-               table(d, "udp_flood", ["rate", "cpu_per_op", "lost"]),
+        "UDP_RR": table(d, "udp_rr", ["rate", "p50", "p99", "cpu_per_op", "lost"]),
+        "UDP_FLOOD": table(d, "udp_flood", ["rate", "cpu_per_op", "lost"]),
         "CONNECT": table(d, "tcp_connect", ["rate", "p50", "p99", "cpu_per_op"]),
         "MEM_IDLE": table(d, "mem_idle", ["client_bytes_per_conn", "server_bytes_per_conn"]),
         "MEM_SLOW": table(d, "mem_slow_reader", ["writer_peak_rss", "writer_rss_growth",
