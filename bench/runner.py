@@ -79,6 +79,10 @@ def run_client(bin_dir, impl, scenario, server, port_name, opts, timing):
         err = f"exit {p.returncode}, no JSON: {p.stderr.strip()[-300:]}"
     except subprocess.TimeoutExpired:
         err = f"timed out after {budget:.0f} s"
+    return failed_row(impl, scenario, opts, err)
+
+
+def failed_row(impl, scenario, opts, err):
     return {"schema": 1, "impl": impl, "platform": "native", "scenario": scenario,
             "msg": opts.get("msg", 0), "conns": opts.get("conns", 1), "error": err}
 
@@ -156,8 +160,12 @@ def main():
             try:
                 for scenario, role, opts in rates:
                     for i, impl in enumerate(order):
-                        if (impl, role) not in servers:
-                            servers[(impl, role)] = Server(args.bin_dir, impl, role)
+                        try:
+                            if (impl, role) not in servers:
+                                servers[(impl, role)] = Server(args.bin_dir, impl, role)
+                        except (OSError, RuntimeError, ValueError) as e:
+                            emit(failed_row(impl, scenario, opts, f"server: {e}"), rnd, i, impl)
+                            continue
                         emit(run_client(args.bin_dir, impl, scenario, servers[(impl, role)], role,
                                         opts, timing), rnd, i, impl)
             finally:
@@ -165,7 +173,11 @@ def main():
                     s.stop()
             for scenario, role, opts in (mems if rnd <= mem_rounds else []):
                 for i, impl in enumerate(order):
-                    server = Server(args.bin_dir, impl, role)
+                    try:
+                        server = Server(args.bin_dir, impl, role)
+                    except (OSError, RuntimeError, ValueError) as e:
+                        emit(failed_row(impl, scenario, opts, f"server: {e}"), rnd, i, impl)
+                        continue
                     try:
                         emit(run_client(args.bin_dir, impl, scenario, server, role, opts,
                                         timing), rnd, i, impl)
