@@ -66,9 +66,10 @@ class scheduler {
   op_queue ready_;
   // Fairness, as Asio's scheduler has it: the reactor is polled once per pass
   // through the ready queue, so handlers that keep re-queueing work (a loop
-  // of immediate completions) cannot starve I/O. batch_end_ is the last op
-  // that was ready when the reactor last ran; popping it makes a poll due.
-  operation* batch_end_ = nullptr;
+  // of immediate completions) cannot starve I/O. A pass is the ops that were
+  // ready when it began; pass_end_ is the last of them, and popping it makes
+  // a poll due.
+  operation* pass_end_ = nullptr;
   bool poll_due_ = false;
   std::atomic<std::size_t> outstanding_work_{0};
   bool stopped_ = false;

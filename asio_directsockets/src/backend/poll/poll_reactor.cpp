@@ -76,6 +76,9 @@ poll_reactor::descriptor_state* poll_reactor::register_descriptor(int fd) {
     free_states_ = state->next_;
   else
     state = new descriptor_state;
+  // A reused state may still be in the ready list from its last
+  // registration; that entry then only retries this descriptor's queued ops
+  // (at worst one would-block attempt), so the list is left as it is.
   state->fd_ = fd;
   state->prev_ = nullptr;
   state->next_ = registered_;
@@ -291,19 +294,44 @@ bool poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_use
 #endif
 }
 
-void poll_reactor::dispatch_poll_results(op_queue& completed) {
+void poll_reactor::dispatch_poll_results(op_queue&) {
   if (pollfds_[0].revents) drain_wakeup();
   for (std::size_t i = 1; i < pollfds_.size(); ++i) {
     short revents = pollfds_[i].revents;
     descriptor_state* s = polled_states_[i];
     if (!revents || !s) continue;
+    s->ready_events_ |= revents;
+    if (s->in_ready_list_) continue;
+    s->in_ready_list_ = true;
+    s->ready_next_ = nullptr;
+    (ready_back_ ? ready_back_->ready_next_ : ready_front_) = s;
+    ready_back_ = s;
+  }
+}
+
+bool poll_reactor::perform_ready(op_queue& completed, std::size_t byte_budget) {
+  if (!ready_front_) return false;
+  std::size_t moved = 0;
+  while (descriptor_state* s = ready_front_) {
+    if (moved >= byte_budget) break;
+    ready_front_ = s->ready_next_;
+    if (!ready_front_) ready_back_ = nullptr;
+    s->ready_next_ = nullptr;
+    s->in_ready_list_ = false;
+    const short revents = s->ready_events_;
+    s->ready_events_ = 0;
     // Errors and hang-ups wake every kind of op: each perform() then sees
     // the real result (eof, reset, refused) from its own system call.
     const short failure = POLLERR | POLLHUP | POLLNVAL;
-    if (revents & (POLLPRI | failure)) run_ops(s, except_op, completed);
-    if (revents & (POLLOUT | failure)) run_ops(s, write_op, completed);
-    if (revents & (POLLIN | failure)) run_ops(s, read_op, completed);
+    op_queue done;
+    if (revents & (POLLPRI | failure)) run_ops(s, except_op, done);
+    if (revents & (POLLOUT | failure)) run_ops(s, write_op, done);
+    if (revents & (POLLIN | failure)) run_ops(s, read_op, done);
+    for (operation* op = done.front(); op; op = op->next_)
+      moved += op->bytes_;
+    completed.push(done);
   }
+  return true;
 }
 
 #if defined(__EMSCRIPTEN__)
@@ -367,6 +395,13 @@ bool poll_reactor::run_browser(std::unique_lock<std::mutex>& lock, long long use
 #endif
 
 void poll_reactor::shutdown(op_queue& ops) {
+  while (descriptor_state* s = ready_front_) {
+    ready_front_ = s->ready_next_;
+    s->ready_next_ = nullptr;
+    s->in_ready_list_ = false;
+    s->ready_events_ = 0;
+  }
+  ready_back_ = nullptr;
   for (descriptor_state* s = registered_; s; s = s->next_)
     for (auto& q : s->ops_)
       ops.push(q);

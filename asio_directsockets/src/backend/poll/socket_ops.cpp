@@ -246,10 +246,16 @@ bool recv(int fd, iovec* iov, std::size_t n, int flags, bool is_stream, bool all
   ADS_ROUTE(fd, recv(fd, iov, n, is_stream, all_empty, ec, bytes));
   // A zero-length stream read completes at once, as in Asio.
   if (is_stream && all_empty) return nothing_to_do(ec, bytes);
-  msghdr msg{};
-  msg.msg_iov = iov;
-  msg.msg_iovlen = n;
-  if (!transfer([&] { return ::recvmsg(fd, &msg, flags); }, ec, bytes)) return false;
+  // One buffer (the common case) takes recv(): the kernel then skips copying
+  // in and checking a msghdr and an iovec array on every call, as Asio does.
+  const auto call = [&] {
+    if (n == 1) return ::recv(fd, iov[0].iov_base, iov[0].iov_len, flags);
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = n;
+    return ::recvmsg(fd, &msg, flags);
+  };
+  if (!transfer(call, ec, bytes)) return false;
   // A truncated datagram is reported as success with the bytes that fit,
   // exactly as Boost.Asio does on POSIX (MSG_TRUNC is not surfaced).
   if (!ec && bytes == 0 && is_stream) ec = boost::asio::error::eof;
@@ -260,34 +266,51 @@ bool send(int fd, const iovec* iov, std::size_t n, int flags, bool all_empty, er
           std::size_t& bytes) {
   ADS_ROUTE(fd, send(fd, iov, n, all_empty, ec, bytes));
   if (all_empty) return nothing_to_do(ec, bytes);
-  msghdr msg{};
-  msg.msg_iov = const_cast<iovec*>(iov);
-  msg.msg_iovlen = n;
-  return transfer([&] { return ::sendmsg(fd, &msg, flags | send_flags); }, ec, bytes);
+  const auto call = [&] {
+    if (n == 1) return ::send(fd, iov[0].iov_base, iov[0].iov_len, flags | send_flags);
+    msghdr msg{};
+    msg.msg_iov = const_cast<iovec*>(iov);
+    msg.msg_iovlen = n;
+    return ::sendmsg(fd, &msg, flags | send_flags);
+  };
+  return transfer(call, ec, bytes);
 }
 
 bool recvfrom(int fd, iovec* iov, std::size_t n, int flags, sockaddr* addr, std::size_t* addrlen,
               error_code& ec, std::size_t& bytes) {
   ADS_ROUTE(fd, recvfrom(fd, iov, n, addr, addrlen, ec, bytes));
-  msghdr msg{};
-  msg.msg_name = addr;
-  msg.msg_namelen = static_cast<socklen_t>(*addrlen);
-  msg.msg_iov = iov;
-  msg.msg_iovlen = n;
-  if (!transfer([&] { return ::recvmsg(fd, &msg, flags); }, ec, bytes)) return false;
-  if (!ec) *addrlen = msg.msg_namelen;
+  socklen_t len = static_cast<socklen_t>(*addrlen);
+  const auto call = [&] {
+    if (n == 1) return ::recvfrom(fd, iov[0].iov_base, iov[0].iov_len, flags, addr, &len);
+    msghdr msg{};
+    msg.msg_name = addr;
+    msg.msg_namelen = len;
+    msg.msg_iov = iov;
+    msg.msg_iovlen = n;
+    const ssize_t r = ::recvmsg(fd, &msg, flags);
+    len = msg.msg_namelen;
+    return r;
+  };
+  if (!transfer(call, ec, bytes)) return false;
+  if (!ec) *addrlen = len;
   return true;
 }
 
 bool sendto(int fd, const iovec* iov, std::size_t n, int flags, const sockaddr* addr,
             std::size_t addrlen, error_code& ec, std::size_t& bytes) {
   ADS_ROUTE(fd, sendto(fd, iov, n, addr, addrlen, ec, bytes));
-  msghdr msg{};
-  msg.msg_name = const_cast<sockaddr*>(addr);
-  msg.msg_namelen = static_cast<socklen_t>(addrlen);
-  msg.msg_iov = const_cast<iovec*>(iov);
-  msg.msg_iovlen = n;
-  return transfer([&] { return ::sendmsg(fd, &msg, flags | send_flags); }, ec, bytes);
+  const auto call = [&] {
+    if (n == 1)
+      return ::sendto(fd, iov[0].iov_base, iov[0].iov_len, flags | send_flags, addr,
+                      static_cast<socklen_t>(addrlen));
+    msghdr msg{};
+    msg.msg_name = const_cast<sockaddr*>(addr);
+    msg.msg_namelen = static_cast<socklen_t>(addrlen);
+    msg.msg_iov = const_cast<iovec*>(iov);
+    msg.msg_iovlen = n;
+    return ::sendmsg(fd, &msg, flags | send_flags);
+  };
+  return transfer(call, ec, bytes);
 }
 
 bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& new_fd) {

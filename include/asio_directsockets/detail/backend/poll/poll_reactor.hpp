@@ -28,7 +28,10 @@ class poll_reactor {
     friend class poll_reactor;
     int fd_ = -1;
     op_queue ops_[max_ops];
-    descriptor_state* prev_ = nullptr;
+    short ready_events_ = 0;  // poll(2) results not yet acted on
+    bool in_ready_list_ = false;
+    descriptor_state* ready_next_ = nullptr;
+    descriptor_state* prev_ = nullptr;  // registered_ or free_states_ list
     descriptor_state* next_ = nullptr;
   };
 
@@ -75,6 +78,14 @@ class poll_reactor {
   // false when it had to wait but may not: a browser build without ASYNCIFY
   // must return to the JS event loop instead (docs/browser.md).
   bool run(std::unique_lock<std::mutex>& lock, long long timeout_usec, op_queue& completed);
+  // Performs the I/O of descriptors the last wait found ready, in order,
+  // until about `byte_budget` bytes have moved, and queues what finished.
+  // The scheduler calls it (mutex held) whenever no completion is queued, so
+  // handlers run soon after their I/O: reading every ready socket before any
+  // handler ran meant, with many connections and large messages, that each
+  // handler found its buffer evicted from the cache. Small transfers still
+  // go in one batch. Returns false when no descriptor is waiting.
+  bool perform_ready(op_queue& completed, std::size_t byte_budget);
   // Time until the earliest timer, capped at limit_usec (negative: 5 min).
   long long timer_wait_usec(long long limit_usec) const;
   // Makes a blocked run() return early. Safe from any thread.
@@ -105,6 +116,8 @@ class poll_reactor {
   int wakeup_write_fd_ = -1;
   descriptor_state* registered_ = nullptr;
   descriptor_state* free_states_ = nullptr;
+  descriptor_state* ready_front_ = nullptr;  // FIFO of states with ready_events_
+  descriptor_state* ready_back_ = nullptr;
   timer_queue_base* timer_queues_ = nullptr;
   std::vector<::pollfd> pollfds_;
   std::vector<descriptor_state*> polled_states_;
