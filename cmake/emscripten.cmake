@@ -12,6 +12,10 @@ target_compile_definitions(asio_directsockets PUBLIC
 set(ASIO_DS_JS_LIBRARY "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/library_direct_sockets.js")
 target_link_options(asio_directsockets PUBLIC
   -fexceptions "SHELL:--js-library ${ASIO_DS_JS_LIBRARY}")
+# Programs relink when the bridge changes (build tree only: the installed
+# export must not name a source path).
+set_property(TARGET asio_directsockets APPEND PROPERTY INTERFACE_LINK_DEPENDS
+  "$<BUILD_INTERFACE:${ASIO_DS_JS_LIBRARY}>")
 
 # Blocking mode: run() suspends on the JS event loop (unchanged programs).
 # Link a program with this to get it; see docs/browser.md for the cost.
@@ -23,3 +27,5 @@ set(ASIO_DS_BLOCKING_POST_JS "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/
 target_link_options(asio_directsockets_blocking INTERFACE
   -sASYNCIFY "SHELL:-sASYNCIFY_IMPORTS=['ads_wait']" -sASYNCIFY_STACK_SIZE=65536
   "SHELL:--post-js ${ASIO_DS_BLOCKING_POST_JS}")
+set_property(TARGET asio_directsockets_blocking APPEND PROPERTY INTERFACE_LINK_DEPENDS
+  "$<BUILD_INTERFACE:${ASIO_DS_BLOCKING_POST_JS}>")
