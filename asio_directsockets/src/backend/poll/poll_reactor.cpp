@@ -362,13 +362,14 @@ bool poll_reactor::run_browser(std::unique_lock<std::mutex>& lock, long long use
   }
   dispatch_browser_events(completed);
   finish_timers(completed);
-  const auto now = std::chrono::steady_clock::now();
   if (!completed.empty() || usec == 0) {
-    // Socket completions reach wasm only through the browser's event loop.
-    // A run() that always has work ready (usec == 0: handlers keep coming)
-    // never sleeps, so every time slice it yields one macrotask, or network
-    // I/O would starve (the browser twin of the scheduler's fairness poll).
-    if (usec == 0 && ds::can_block() && now - last_event_loop_turn_ >= ds::browser_time_slice) {
+    // Socket completions reach wasm only through the browser's event loop. A
+    // run() that never has to wait (handlers keep coming, or operations that
+    // complete at once, like reads at EOF) yields one turn of it every time
+    // slice, or network I/O would starve (the browser twin of the
+    // scheduler's fairness poll).
+    if (ds::can_block() &&
+        std::chrono::steady_clock::now() - last_event_loop_turn_ >= ds::browser_time_slice) {
       lock.unlock();
       ds::yield();
       lock.lock();
