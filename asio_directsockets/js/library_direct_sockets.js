@@ -1519,7 +1519,9 @@ var AdsDirectSocketsLibrary = {
     teardown: async function (s) {
       var B = AdsBridge;
       try {
-        if (s.openP) await s.openP;
+        // An open listener stops listening before close() returns, with no await first: the
+        // program may connect to its port next, in the same task (and must be refused).
+        if (s.openP && !(s.kind === 'server' && s.state === 'open')) await s.openP;
         if (s.state === 'open') {
           if (s.kind === 'tcp') await B.teardownTcp(s);
           else if (s.kind === 'server') await B.teardownServer(s);
@@ -1614,13 +1616,16 @@ var AdsDirectSocketsLibrary = {
         s.leftover = null;
       }
     },
-    teardownServer: async function (s) {
+    // Stops listening at once, as close(2) does: a program that closes an acceptor and then
+    // connects to its port must be refused. Chromium does not settle a pending accept read on
+    // reader.cancel(), so nothing waits for it before socket.close(); releaseLock() rejects it.
+    teardownServer: function (s) {
       var B = AdsBridge;
       try { s.reader.cancel().then(null, B.noop); } catch (e) { /* released */ }
-      if (s.reading && s.readP) await B.within(s.readP, 1000);
       for (var i = 0; i < s.backlog.length; i++) B.closeRaw(s.backlog[i].sock);
       s.backlog = [];
       B.unlockAndClose(s);
+      return s.reading && s.readP ? B.within(s.readP, 1000) : Promise.resolve();
     },
     teardownUdp: async function (s) {
       var B = AdsBridge;
