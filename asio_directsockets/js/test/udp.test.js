@@ -122,7 +122,7 @@ test('close(): resolves closed, frees the port; reads end', T, async () => {
   await again.close();
 });
 
-test('connected mode: ICMP port unreachable errors the readable with ERR_CONNECTION_REFUSED', T,
+test('connected mode: ICMP port unreachable is not reported (as in Chromium 156)', T,
      async () => {
        const tmp = dgram.createSocket('udp4');
        await new Promise((r) => tmp.bind(0, '127.0.0.1', r));
@@ -135,16 +135,15 @@ test('connected mode: ICMP port unreachable errors the readable with ERR_CONNECT
        await w.write({ data: enc('anyone?') });
        const outcome = await Promise.race([
          r.read().then(() => 'data', (e) => e),
-         sleep(2000).then(() => 'no ICMP'),
+         sleep(500).then(() => 'pending'),
        ]);
-       if (outcome === 'no ICMP') return;  // some sandboxes swallow ICMP; nothing to check
-       assert.equal(outcome.name, 'NetworkError');
-       assert.equal(outcome.message, 'Stream aborted by the remote: net::ERR_CONNECTION_REFUSED');
-       // Only the readable failed, as in Blink; the writable still sends.
+       // The kernel answers with ECONNREFUSED here (stock Asio reports it); Chromium swallows
+       // it: the read stays pending and the writable still sends.
+       assert.equal(outcome, 'pending');
        await w.write({ data: enc('again') });
        w.releaseLock();
-       await writable.close();
-       await assert.rejects(withTimeout(s.closed, 5000, 'closed'), { name: 'NetworkError' });
+       r.releaseLock();
+       await s.close();
      });
 
 test('bounded receive queue: unread datagrams beyond the receive buffer are dropped', T, async () => {
