@@ -22,6 +22,7 @@
 #include <asio_directsockets/adopted/basic_waitable_timer.hpp>
 
 #include <asio_directsockets/io_context.hpp>
+#include <asio_directsockets/io_context_strand.hpp>
 #include <asio_directsockets/posix/basic_stream_descriptor.hpp>
 
 // Beast's websocket::stream teardown in the browser.

@@ -9,8 +9,11 @@
 #include <asio_directsockets/detail/executor_op.hpp>
 #include <asio_directsockets/detail/scheduler.hpp>
 
+#include <boost/asio/detail/wrapped_handler.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution.hpp>
 #include <boost/asio/execution_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -29,6 +32,7 @@ class io_context : public boost::asio::execution_context {
 
   class work;
   friend class work;
+  class strand;  // io_context_strand.hpp
 
   io_context();
   explicit io_context(int /*concurrency_hint*/) : io_context() {}
@@ -70,6 +74,22 @@ class io_context : public boost::asio::execution_context {
   bool stopped() const { return impl_.stopped(); }
   void restart() { impl_.restart(); }
   void reset() { impl_.restart(); }  // the pre-1.66 spelling, still used in the wild
+
+  // The pre-executor members (deprecated in Boost.Asio, still common in older
+  // programs): post/dispatch a handler to this context, or wrap one so that
+  // invoking it dispatches it here.
+  template <typename LegacyCompletionHandler>
+  auto post(LegacyCompletionHandler&& handler) {
+    return boost::asio::post(*this, std::forward<LegacyCompletionHandler>(handler));
+  }
+  template <typename LegacyCompletionHandler>
+  auto dispatch(LegacyCompletionHandler&& handler) {
+    return boost::asio::dispatch(*this, std::forward<LegacyCompletionHandler>(handler));
+  }
+  template <typename Handler>
+  boost::asio::detail::wrapped_handler<io_context&, Handler> wrap(Handler handler) {
+    return boost::asio::detail::wrapped_handler<io_context&, Handler>(*this, handler);
+  }
 
   // Internal: what the library's I/O objects run on.
   detail::scheduler& impl() noexcept { return impl_; }

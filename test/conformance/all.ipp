@@ -7,6 +7,7 @@
 #include "descriptor.ipp"
 #include "executor.ipp"
 #include "fairness.ipp"
+#include "legacy.ipp"
 #include "options.ipp"
 #include "resolver.ipp"
 #include "scale.ipp"
