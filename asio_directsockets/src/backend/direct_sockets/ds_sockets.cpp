@@ -184,6 +184,13 @@ bool collect(slot& s, error_code& ec, std::size_t& bytes) {
   return true;
 }
 
+// An IPv6 address for an IPv4 socket: Linux refuses it with EAFNOSUPPORT (connect, bind,
+// sendto) instead of reaching the address. (An IPv4 address on an IPv6 socket is used
+// v4-mapped.)
+bool wrong_family(const record& r, const sockaddr* addr) {
+  return r.family == AF_INET && addr && addr->sa_family == AF_INET6;
+}
+
 bool is_wildcard(const std::string& address) {
   return address == "0.0.0.0" || address == "::";
 }
@@ -370,6 +377,10 @@ void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
     ec = e::bad_descriptor;
     return;
   }
+  if (wrong_family(*r, addr)) {
+    ec = e::address_family_not_supported;
+    return;
+  }
   if (r->handle || r->have_local) {
     ec = e::invalid_argument;  // already bound, as EINVAL natively
     return;
@@ -441,7 +452,7 @@ bool start_connect(int fd, const sockaddr* addr, std::size_t len, error_code& ec
   }
   std::string host;
   int port = 0;
-  if (!to_text(addr, len, host, port)) {
+  if (wrong_family(*r, addr) || !to_text(addr, len, host, port)) {
     ec = e::address_family_not_supported;
     return true;
   }
@@ -720,6 +731,10 @@ bool sendto(int fd, const iovec* iov, std::size_t n, const sockaddr* addr, std::
   }
   if (r->type != SOCK_DGRAM) {
     ec = e::already_connected;
+    return true;
+  }
+  if (wrong_family(*r, addr)) {
+    ec = e::address_family_not_supported;
     return true;
   }
   if (!ensure_udp_open(fd, *r, ec)) return false;
