@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 BOOST_AUTO_TEST_CASE(pseudo_random_inputs) {
   const char* env = std::getenv("ASIO_DS_FUZZ_RUNS");
-  const int runs = env ? std::atoi(env) : 3000;
+  const int runs = env ? std::atoi(env) : 20000;
   std::uint64_t state = 0x9E3779B97F4A7C15ull;
   std::vector<std::uint8_t> data;
   for (int run = 0; run < runs; ++run) {
