@@ -104,7 +104,16 @@ class client_session : public std::enable_shared_from_this<client_session> {
  public:
   client_session(net::io_context& ioc, int id, totals& t, clk::time_point deadline,
                  std::uint32_t seed)
-      : s_(ioc), timer_(ioc), id_(id), t_(t), deadline_(deadline), rng_(seed) {}
+      : s_(ioc),
+        timer_(ioc),
+        id_(id),
+        t_(t),
+        deadline_(deadline),
+        rng_(seed),
+        // Full size and written now, so that resident memory does not grow with the largest
+        // message seen so far: what the soak measures is the library's growth, not ours.
+        out_(max_message, 0),
+        in_(max_message, 0) {}
 
   void start(const tcp::endpoint& ep) {
     s_.async_connect(ep, [self = shared_from_this()](error_code ec) {

@@ -33,6 +33,8 @@ unsigned char byte_at(std::uint64_t i) {
 }
 
 // The bridge's per-socket accounting (asio_directsockets/js/library_direct_sockets.js).
+// JavaScript inside EM_ASM: clang-format would turn === into == =.
+// clang-format off
 int max_staged_bytes() {
   return EM_ASM_INT({
     var m = 0;
@@ -55,7 +57,7 @@ int queue_limit() {
 // uncollected for a long time, which says nothing about what the bridge holds.
 int js_array_buffers_kib() {
   return EM_ASM_INT({
-    if (typeof process == = 'undefined' || !process.memoryUsage) return -1;
+    if (typeof process === 'undefined' || !process.memoryUsage) return -1;
     if (!Module.adsTestGc) {
       require('v8').setFlagsFromString('--expose-gc');
       Module.adsTestGc = require('vm').runInNewContext('gc');
@@ -64,6 +66,7 @@ int js_array_buffers_kib() {
     return Math.floor(process.memoryUsage().arrayBuffers / 1024);
   });
 }
+// clang-format on
 
 }  // namespace
 
