@@ -10,7 +10,9 @@
 #   5. the browser, from the same wasm build: the conformance suite, bulk-integrity
 #      tests and the examples in real headless Chromium with real Direct Sockets (page
 #      and Worker), the Isolated Web App route, and the runner's own tests
-# Exits non-zero if anything fails.
+#   6. hardening (docs/reliability.md): ThreadSanitizer, valgrind memcheck, a short libFuzzer
+#      run over the Direct Sockets backend's C++ side, and the 60-second soak
+# Exits non-zero if anything fails. Each hardening step prints what it cost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -45,5 +47,58 @@ node --test "$root/asio_directsockets/js/test/"
 echo "== browser: the same wasm build in headless Chromium with real Direct Sockets"
 (cd build/wasm && ctest --output-on-failure -j1 -L browser)
 node --test "$root/asio_directsockets/js/browser/test/"
+
+# Prints how long the step that started at $1 (bash SECONDS) took.
+took() { echo "   ($1: $((SECONDS - $2)) s)"; }
+
+echo "== hardening tools: valgrind, clang with libFuzzer"
+need=()
+for pkg in valgrind clang libclang-rt-14-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
+fi
+
+echo "== ThreadSanitizer: threads posting, several threads running one context"
+t0=$SECONDS
+cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+  -DASIO_DS_SANITIZE=thread -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build build/tsan -j"$jobs" --target native_only conformance_ours
+(cd build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  ctest --output-on-failure -j1 -R '^(native_only|conformance_ours)$')
+took tsan $t0
+
+echo "== valgrind memcheck: the conformance and native-only suites (leaks are errors)"
+t0=$SECONDS
+memcheck=(valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect
+          --error-exitcode=99 --quiet)
+# Two cases assert timing that valgrind's emulation cannot keep, and run in every other step:
+# idle_cpu measures CPU time, and timers_fire_in_expiry_order starts timers 10 ms apart
+# (constructing the first one under valgrind takes longer than that).
+"${memcheck[@]}" build/native/test/conformance_ours --color_output=no --log_level=test_suite \
+  '--run_test=!timers/timers_fire_in_expiry_order'
+"${memcheck[@]}" build/native/test/native/native_only --color_output=no --log_level=test_suite \
+  '--run_test=!idle_cpu'
+ASIO_DS_FUZZ_RUNS=2000 "${memcheck[@]}" build/native/test/fuzz/ds_fuzz_replay --color_output=no
+took valgrind $t0
+
+echo "== fuzz: libFuzzer over the Direct Sockets backend's C++ completion path"
+t0=$SECONDS
+cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+  -DASIO_DS_FUZZ=ON -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build build/fuzz -j"$jobs" --target ds_completion_fuzz
+mkdir -p build/fuzz/corpus
+build/fuzz/test/fuzz/ds_completion_fuzz -max_total_time="${FUZZ_SECONDS:-60}" \
+  -print_final_stats=1 -artifact_prefix=build/fuzz/ build/fuzz/corpus 2>&1 | tail -n 15
+took fuzz $t0
+
+echo "== soak: 1000 connections held and verified for 60 s"
+t0=$SECONDS
+(cd build/native && ASIO_DS_SOAK_SECONDS="${SOAK_SECONDS:-60}" \
+  ctest --output-on-failure -V -L soak | grep -E '"soak"|tests passed|Passed|Failed')
+took soak $t0
 
 echo "run-all: every suite passed"

@@ -10,17 +10,31 @@
 
 namespace asio_directsockets::detail {
 
-std::string lookup_service(const std::string& service) {
+bool lookup_service(const std::string& service, std::string& port) {
+  port = service;
 #if defined(__EMSCRIPTEN__)
   // No /etc/services in a browser: the well-known names programs use.
   static const std::pair<const char*, const char*> known[] = {
       {"http", "80"}, {"https", "443"}, {"ftp", "21"},   {"ssh", "22"},     {"telnet", "23"},
       {"smtp", "25"}, {"domain", "53"}, {"pop3", "110"}, {"imap", "143"},   {"ntp", "123"},
       {"ws", "80"},   {"wss", "443"},   {"echo", "7"},   {"daytime", "13"}, {"mqtt", "1883"}};
-  for (const auto& [name, port] : known)
-    if (service == name) return port;
+  for (const auto& [name, number] : known) {
+    if (service == name) {
+      port = number;
+      return true;
+    }
+  }
+  // Anything else must be a port number. Emscripten's getaddrinfo() takes parseInt() of the
+  // service, which would turn "-1" into port 65535 and "80x" into 80 where glibc says
+  // EAI_SERVICE.
+  if (service.empty()) return true;
+  if (service.size() > 5) return false;
+  for (char c : service)
+    if (c < '0' || c > '9') return false;
+  return std::stoi(service) <= 65535;
+#else
+  return true;
 #endif
-  return service;
 }
 
 std::string lookup_host(const std::string& host, int& flags) {

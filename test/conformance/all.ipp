@@ -1,12 +1,14 @@
 // The whole conformance suite. Include after defining `namespace net = ...;`.
 #include "fixture.hpp"
 
+#include "bad_input.ipp"
 #include "beast_streams.ipp"
 #include "cancellation.ipp"
 #include "coroutines.ipp"
 #include "descriptor.ipp"
 #include "executor.ipp"
 #include "fairness.ipp"
+#include "faults.ipp"
 #include "legacy.ipp"
 #include "options.ipp"
 #include "resolver.ipp"

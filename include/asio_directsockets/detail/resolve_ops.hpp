@@ -18,7 +18,9 @@ boost::system::error_code translate_addrinfo_error(int error);
 // any other name becomes an address in 240.0.0.0/8 that stands for it, which
 // connect() turns back into the name for Direct Sockets to resolve.
 std::string lookup_host(const std::string& host, int& flags);
-std::string lookup_service(const std::string& service);
+// The service text getaddrinfo() should see, or false if no port can be named by it (then
+// the lookup fails with service_not_found, as glibc's does).
+bool lookup_service(const std::string& service, std::string& port);
 
 // Runs getaddrinfo; `family`/`socktype`/`protocol` as in the hints.
 template <typename Protocol>
@@ -34,7 +36,11 @@ boost::asio::ip::basic_resolver_results<Protocol> resolve_names(const std::strin
   hints.ai_protocol = protocol;
   addrinfo* result = nullptr;
   const std::string lookup = lookup_host(host, hints.ai_flags);
-  const std::string port = lookup_service(service);
+  std::string port;
+  if (!lookup_service(service, port)) {
+    ec = boost::asio::error::service_not_found;
+    return {};
+  }
   int error = ::getaddrinfo(lookup.empty() ? nullptr : lookup.c_str(),
                             port.empty() ? nullptr : port.c_str(), &hints, &result);
   ec = translate_addrinfo_error(error);

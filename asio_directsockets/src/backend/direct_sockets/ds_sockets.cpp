@@ -28,6 +28,7 @@ struct slot {
   bool done = false;
   int err = 0;
   int value = 0;
+  int len = -1;  // transfers: the buffer's length, the most `value` may say; -1 otherwise
 };
 
 // One slot per reactor direction (read, write, except), plus the open of the socket.
@@ -170,13 +171,24 @@ int clamp_len(std::size_t n) {
   return n > INT_MAX ? INT_MAX : static_cast<int>(n);
 }
 
-// Collects a finished slot's result; returns false while still in flight.
+// Collects a finished slot's result; returns false while still in flight. A byte count the
+// buffer cannot hold (or a negative one) is never passed on: it would make Asio read or
+// skip memory outside the buffer. The bridge never sends one; if it did, the operation fails
+// with `fault` rather than trusting it.
 bool collect(slot& s, error_code& ec, std::size_t& bytes) {
   if (!s.done) return false;
-  bytes = s.err ? 0 : static_cast<std::size_t>(s.value);
-  ec = to_error_code(s.err);
+  const bool bad_count = !s.err && (s.value < 0 || (s.len >= 0 && s.value > s.len));
+  bytes = s.err || bad_count ? 0 : static_cast<std::size_t>(s.value);
+  ec = bad_count ? error_code(e::fault) : to_error_code(s.err);
   forget_slot(s);
   return true;
+}
+
+// An IPv6 address for an IPv4 socket: Linux refuses it with EAFNOSUPPORT (connect, bind,
+// sendto) instead of reaching the address. (An IPv4 address on an IPv6 socket is used
+// v4-mapped.)
+bool wrong_family(const record& r, const sockaddr* addr) {
+  return r.family == AF_INET && addr && addr->sa_family == AF_INET6;
 }
 
 bool is_wildcard(const std::string& address) {
@@ -244,8 +256,14 @@ bool ensure_udp_open(int fd, record& r, error_code& ec) {
 }
 
 // The result of an ads_try_* call (bytes, or -code): always finished; WOULD_BLOCK becomes
-// error::would_block, which the synchronous caller returns.
-bool try_result(int r, error_code& ec, std::size_t& bytes) {
+// error::would_block, which the synchronous caller returns. More bytes than the buffer holds
+// is a bridge fault, never passed on (see collect()).
+bool try_result(int r, int len, error_code& ec, std::size_t& bytes) {
+  if (r > len) {
+    bytes = 0;
+    ec = e::fault;
+    return true;
+  }
   bytes = r > 0 ? static_cast<std::size_t>(r) : 0;
   ec = r >= 0 ? error_code() : to_error_code(-r);
   return true;
@@ -359,6 +377,10 @@ void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
     ec = e::bad_descriptor;
     return;
   }
+  if (wrong_family(*r, addr)) {
+    ec = e::address_family_not_supported;
+    return;
+  }
   if (r->handle || r->have_local) {
     ec = e::invalid_argument;  // already bound, as EINVAL natively
     return;
@@ -395,6 +417,13 @@ void listen(int fd, int backlog, error_code& ec) {
     ec.clear();
     return;
   }
+  if (r->handle) {
+    // Connected or connecting (a descriptor assigned to an acceptor): EINVAL, as natively.
+    // Replacing the handle would orphan the connection and its pending operations, whose
+    // buffers the bridge could then write into after the program freed them.
+    ec = e::invalid_argument;
+    return;
+  }
   const char* any = r->family == AF_INET6 ? "::" : "0.0.0.0";
   int op = new_op(fd, open_slot);
   int h = ads_tcp_listen(op, r->have_local ? r->local_address.c_str() : any, r->local_port,
@@ -423,7 +452,7 @@ bool start_connect(int fd, const sockaddr* addr, std::size_t len, error_code& ec
   }
   std::string host;
   int port = 0;
-  if (!to_text(addr, len, host, port)) {
+  if (wrong_family(*r, addr) || !to_text(addr, len, host, port)) {
     ec = e::address_family_not_supported;
     return true;
   }
@@ -615,10 +644,11 @@ bool recv(int fd, iovec* iov, std::size_t n, bool is_stream, bool all_empty, err
   slot& s = r->slots[read_slot];
   if (s.op) return collect(s, ec, bytes);
   const iovec* b = first_buffer(iov, n);
-  if (try_only)
-    return try_result(ads_try_read(r->handle, b->iov_base, clamp_len(b->iov_len)), ec, bytes);
+  const int len = clamp_len(b->iov_len);
+  if (try_only) return try_result(ads_try_read(r->handle, b->iov_base, len), len, ec, bytes);
   s = slot{new_op(fd, read_slot)};
-  ads_read(r->handle, s.op, b->iov_base, clamp_len(b->iov_len));
+  s.len = len;
+  ads_read(r->handle, s.op, b->iov_base, len);
   return false;
 }
 
@@ -651,10 +681,11 @@ bool send(int fd, const iovec* iov, std::size_t n, bool all_empty, error_code& e
   slot& s = r->slots[write_slot];
   if (s.op) return collect(s, ec, bytes);
   const iovec* b = first_buffer(iov, n);
-  if (try_only)
-    return try_result(ads_try_write(r->handle, b->iov_base, clamp_len(b->iov_len)), ec, bytes);
+  const int len = clamp_len(b->iov_len);
+  if (try_only) return try_result(ads_try_write(r->handle, b->iov_base, len), len, ec, bytes);
   s = slot{new_op(fd, write_slot)};
-  ads_write(r->handle, s.op, b->iov_base, clamp_len(b->iov_len));
+  s.len = len;
+  ads_write(r->handle, s.op, b->iov_base, len);
   return false;
 }
 
@@ -675,18 +706,19 @@ bool recvfrom(int fd, iovec* iov, std::size_t n, sockaddr* addr, std::size_t* ad
     return true;
   }
   const iovec* b = first_buffer(iov, n);
+  const int len = b ? clamp_len(b->iov_len) : 0;
   r->from_address[0] = 0;
   r->from_port = 0;
   if (try_only) {
-    try_result(ads_try_udp_receive(r->handle, b ? b->iov_base : nullptr,
-                                   b ? clamp_len(b->iov_len) : 0, r->from_address, &r->from_port),
-               ec, bytes);
+    try_result(ads_try_udp_receive(r->handle, b ? b->iov_base : nullptr, len, r->from_address,
+                                   &r->from_port),
+               len, ec, bytes);
     if (addr && !ec) sender_of(*r, addr, addrlen);
     return true;
   }
   s = slot{new_op(fd, read_slot)};
-  ads_udp_receive(r->handle, s.op, b ? b->iov_base : nullptr, b ? clamp_len(b->iov_len) : 0,
-                  r->from_address, &r->from_port);
+  s.len = len;
+  ads_udp_receive(r->handle, s.op, b ? b->iov_base : nullptr, len, r->from_address, &r->from_port);
   return false;
 }
 
@@ -699,6 +731,10 @@ bool sendto(int fd, const iovec* iov, std::size_t n, const sockaddr* addr, std::
   }
   if (r->type != SOCK_DGRAM) {
     ec = e::already_connected;
+    return true;
+  }
+  if (wrong_family(*r, addr)) {
+    ec = e::address_family_not_supported;
     return true;
   }
   if (!ensure_udp_open(fd, *r, ec)) return false;
@@ -719,13 +755,15 @@ bool sendto(int fd, const iovec* iov, std::size_t n, const sockaddr* addr, std::
   // A connected-mode UDPSocket takes no address; a bound one always needs it.
   const bool connected_mode = r->have_remote && !r->have_local && r->handle;
   const iovec* b = first_buffer(iov, n);
+  const int len = b ? clamp_len(b->iov_len) : 0;
   if (try_only)
     return try_result(
-        ads_try_udp_send(r->handle, b ? b->iov_base : nullptr, b ? clamp_len(b->iov_len) : 0,
+        ads_try_udp_send(r->handle, b ? b->iov_base : nullptr, len,
                          connected_mode ? nullptr : host.c_str(), connected_mode ? 0 : port),
-        ec, bytes);
+        len, ec, bytes);
   s = slot{new_op(fd, write_slot)};
-  ads_udp_send(r->handle, s.op, b ? b->iov_base : nullptr, b ? clamp_len(b->iov_len) : 0,
+  s.len = len;
+  ads_udp_send(r->handle, s.op, b ? b->iov_base : nullptr, len,
                connected_mode ? nullptr : host.c_str(), connected_mode ? 0 : port);
   return false;
 }
@@ -755,6 +793,10 @@ bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& n
   std::size_t handle = 0;
   if (!collect(s, ec, handle)) return false;
   if (ec) return true;
+  if (handle == 0 || handle > INT_MAX) {  // not a handle the bridge could have made
+    ec = e::fault;
+    return true;
+  }
   auto peer = std::make_unique<record>();
   peer->family = r->family;
   peer->type = SOCK_STREAM;
