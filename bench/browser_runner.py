@@ -48,6 +48,7 @@ CLIENTS = {
     "native": {"variant": "stock@native", "native": "stock"},
 }
 ALL_CLIENTS = ["wasm", "js", "sockfs", "native", "wasm-worker", "js-worker"]
+EXTRA_WASM = []  # --wasm-extra builds, measured next to "wasm"
 PAGE = ["wasm", "js", "sockfs", "native"]
 HEADLINE_WORKER = ["wasm-worker", "js-worker"]
 
@@ -178,6 +179,12 @@ def browser_row(driver, client, scenario, port, server, opts, timing, proxy_pid=
                "msg": opts.get("msg", 0), "conns": opts.get("conns", 1), "error": err.strip()[:500]}
     elif reply.get("kind") != "exit" and "error" not in row:
         row["error"] = f"{reply.get('kind')}: {reply.get('message')}"
+    if reply.get("threadCpu") and "values" in row:
+        # CPU µs per operation by process kind and thread (the main ones), over the window.
+        ops = row["values"].get("rate", 0) * row.get("seconds", 0)
+        if ops > 0:
+            row["cpu_threads"] = {k: round(v / 1e3 / ops, 2) for k, v in sorted(
+                reply["threadCpu"].items(), key=lambda kv: -kv[1]) if v / 1e3 / ops >= 0.5}
     if reply.get("bridgeStats", "").startswith("{"):
         try:
             row["bridge"] = json.loads(reply["bridgeStats"]).get("stats")
@@ -232,17 +239,34 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--only", help="comma-separated scenarios")
+    ap.add_argument("--msgs", help="comma-separated message sizes to keep")
+    ap.add_argument("--conns", help="comma-separated connection counts to keep")
     ap.add_argument("--clients", help="comma-separated clients: " + ",".join(ALL_CLIENTS))
     ap.add_argument("--browser", help="browser binary (default: content_shell)")
+    ap.add_argument("--wasm-extra", action="append", default=[], metavar="KEY=PROGRAM.js",
+                    help="another build of the wasm client in --wasm-dir (e.g. before=bench_client_"
+                         "wasm_before.js, for a library change's before/after): measured next to "
+                         "the wasm client wherever it is, as variant KEY@wasm-chromium")
     args = ap.parse_args()
+    for extra in args.wasm_extra:
+        key, program = extra.split("=", 1)
+        CLIENTS[f"wasm-{key}"] = {"variant": f"{key}@wasm-chromium", "client": "program",
+                                  "program": program, "mode": "page"}
+        ALL_CLIENTS.append(f"wasm-{key}")
+        EXTRA_WASM.append(f"wasm-{key}")
     if args.rounds is None:
         args.rounds = 3 if args.quick else 10
     timing = {"secs": 0.3, "warm": 0.1} if args.quick else {"secs": 0.6, "warm": 0.2}
     mem_rounds = 1 if args.quick else 3
     only = set(args.only.split(",")) if args.only else None
     clients = set(args.clients.split(",")) if args.clients else set(ALL_CLIENTS)
-    keep = lambda cfgs: [(s, r, o, [c for c in cl if c in clients]) for s, r, o, cl in cfgs
-                         if not only or s in only]
+    clients.update(EXTRA_WASM)
+    with_extra = lambda cl: [x for c in cl for x in ([c] + EXTRA_WASM if c == "wasm" else [c])]
+    msgs = {int(x) for x in args.msgs.split(",")} if args.msgs else None
+    conns = {int(x) for x in args.conns.split(",")} if args.conns else None
+    keep = lambda cfgs: [(s, r, o, [c for c in with_extra(cl) if c in clients]) for s, r, o, cl in cfgs
+                         if (not only or s in only) and (not msgs or o.get("msg", 0) in msgs)
+                         and (not conns or o.get("conns", 1) in conns)]
     rates, bulks, mems = keep(rate_configs(args.quick)), keep(bulk_configs(args.quick)), \
         keep(memory_configs(args.quick))
 

@@ -173,7 +173,16 @@ class Driver {
     }
     this.run = null;
     if (crashed) await this.restart();
-    return { ...r.result, out: r.out, err: r.err, bridgeStats: r.bridgeStats, seconds: (Date.now() - t0) / 1000 };
+    let threadCpu;
+    if (r.threadsFirst && r.threadsLast) {
+      threadCpu = {};
+      for (const [k, v] of Object.entries(r.threadsLast)) {
+        const d = v - (r.threadsFirst[k] || 0);
+        if (d > 0) threadCpu[k] = d;
+      }
+    }
+    return { ...r.result, out: r.out, err: r.err, bridgeStats: r.bridgeStats, threadCpu,
+             seconds: (Date.now() - t0) / 1000 };
   }
 
   // A V8 CPU profile of the page (for finding where a client spends its time; in worker mode
@@ -201,6 +210,13 @@ class Driver {
       const table = proc.processTable();
       const roots = q.get('pid') ? [Number(q.get('pid'))] : [this.browser.pid, ...(r.proxyPids || [])];
       r.trees.set(key, roots.flatMap((root) => proc.treeOf(root, table)));
+    }
+    if (key === 'client' && this.run) {
+      // Where the client side's CPU goes, per process kind and thread, between the first and
+      // the last of these requests (the edges of the measurement window).
+      const snap = proc.threadCpu(r.trees.get(key));
+      if (!r.threadsFirst) r.threadsFirst = snap;
+      else r.threadsLast = snap;
     }
     return proc.pidsCpuNs(r.trees.get(key));
   }

@@ -113,4 +113,39 @@ function browserHelpers(browserPid, kind) {
   return treeOf(browserPid).filter((pid) => cmdline(pid).includes(want));
 }
 
-module.exports = { processTable, treeOf, treeCpuNs, pidsCpuNs, processCpuNs, rssKib, browserHelpers };
+// What kind of process pid is, for CPU breakdowns: browser, renderer, network, gpu, utility,
+// zygote, or other (a proxy such as websockify).
+function processKind(pid) {
+  const c = cmdline(pid);
+  if (c.includes('network.mojom.NetworkService')) return 'network';
+  const m = /--type=([a-z-]+)/.exec(c);
+  if (m) return m[1] === 'gpu-process' ? 'gpu' : m[1];
+  return c.includes('chrom') ? 'browser' : 'other';
+}
+
+// CPU ns per "<process kind>/<thread name>" over a set of pids (threads of one name summed).
+function threadCpu(pids) {
+  const out = {};
+  for (const pid of pids) {
+    const kind = processKind(pid);
+    let tasks;
+    try {
+      tasks = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const ns = Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim().replace(/[0-9]+$/, '');
+        const key = `${kind}/${name}`;
+        out[key] = (out[key] || 0) + ns;
+      } catch {
+        // thread gone
+      }
+    }
+  }
+  return out;
+}
+
+module.exports = { threadCpu, processTable, treeOf, treeCpuNs, pidsCpuNs, processCpuNs, rssKib, browserHelpers };
