@@ -4,9 +4,17 @@
 //   tcp_echo   per session: async_read_some into 64 KiB, async_write it back
 //              (TCP_NODELAY), as the baselines' echo server does;
 //   tcp_close  accepts and closes at once (connection setup rate);
+//   tcp_close_on_byte  accepts, reads one byte, then closes: connection setup
+//              for browser clients, whose `opened` promise Chromium rejects
+//              when the peer has already closed (tcp_connect --send-byte 1);
 //   tcp_idle   greets with one byte, then keeps one 64-byte read pending;
 //   tcp_sink   a slow reader: 4 KiB per millisecond;
-//   udp_echo   async_receive_from, then async_send_to back to the sender.
+//   udp_echo   async_receive_from, then async_send_to back to the sender;
+//   tcp_verify a verifying sink for tcp_upload: an 8-byte length, then that
+//              many bytes of bench::pattern, each checked; answers "OK <n>\n"
+//              once all arrived or "BAD <offset>\n" at the first wrong byte;
+//   tcp_source the source for tcp_download: an 8-byte length, answered with
+//              that many bytes of bench::pattern.
 // One role per process matters for the poll reactor: every descriptor with a
 // pending operation is in every poll(2) call, so idle listeners of other
 // roles would tax the one being measured (epoll does not see them).
@@ -16,15 +24,18 @@
 #include "common/args.hpp"
 #include "common/json_line.hpp"
 #include "common/net_select.hpp"
+#include "common/pattern.hpp"
 #include "common/proc_stats.hpp"
 
 #include <unistd.h>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -96,6 +107,100 @@ class sink_session : public std::enable_shared_from_this<sink_session> {
   std::array<char, 4096> buf_;
 };
 
+const bench::pattern& the_pattern() {
+  static const auto p = std::make_unique<bench::pattern>();
+  return *p;
+}
+
+std::uint64_t length_of(const std::array<unsigned char, 8>& h) {
+  std::uint64_t n = 0;
+  for (int i = 7; i >= 0; --i)
+    n = (n << 8) | h[static_cast<std::size_t>(i)];
+  return n;
+}
+
+class verify_session : public std::enable_shared_from_this<verify_session> {
+ public:
+  explicit verify_session(tcp::socket s) : sock_(std::move(s)), buf_(1 << 18) {}
+  void start() {
+    net::async_read(sock_, net::buffer(header_),
+                    [self = shared_from_this()](error_code ec, std::size_t) {
+                      if (ec) return;
+                      self->expected_ = length_of(self->header_);
+                      self->read();
+                    });
+  }
+
+ private:
+  void read() {
+    sock_.async_read_some(
+        net::buffer(buf_), [self = shared_from_this()](error_code ec, std::size_t n) {
+          if (ec) return;  // the client closes after the verdict
+          if (self->answered_) return self->read();
+          const long long bad = the_pattern().check(self->buf_.data(), n, self->received_);
+          if (bad >= 0) return self->answer("BAD " + std::to_string(self->received_ + bad));
+          self->received_ += n;
+          if (self->received_ > self->expected_)
+            return self->answer("BAD " + std::to_string(self->expected_));
+          if (self->received_ == self->expected_)
+            return self->answer("OK " + std::to_string(self->received_));
+          self->read();
+        });
+  }
+  void answer(std::string verdict) {
+    answered_ = true;
+    reply_ = std::move(verdict) + "\n";
+    net::async_write(sock_, net::buffer(reply_),
+                     [self = shared_from_this()](error_code ec, std::size_t) {
+                       if (!ec) self->read();  // on until the client closes
+                     });
+  }
+  tcp::socket sock_;
+  std::array<unsigned char, 8> header_{};
+  std::vector<char> buf_;
+  std::uint64_t expected_ = 0, received_ = 0;
+  bool answered_ = false;
+  std::string reply_;
+};
+
+class source_session : public std::enable_shared_from_this<source_session> {
+ public:
+  explicit source_session(tcp::socket s) : sock_(std::move(s)), buf_(1 << 18) {}
+  void start() {
+    net::async_read(sock_, net::buffer(header_),
+                    [self = shared_from_this()](error_code ec, std::size_t) {
+                      if (ec) return;
+                      self->total_ = length_of(self->header_);
+                      self->write();
+                    });
+  }
+
+ private:
+  void write() {
+    if (sent_ == total_) {
+      // Wait for the client's close; closing first could reset unread data.
+      sock_.async_read_some(net::buffer(buf_),
+                            [self = shared_from_this()](error_code ec, std::size_t) {
+                              if (!ec) self->write();
+                            });
+      return;
+    }
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(buf_.size(), total_ - sent_));
+    the_pattern().fill(buf_.data(), n, sent_);
+    net::async_write(sock_, net::buffer(buf_.data(), n),
+                     [self = shared_from_this()](error_code ec, std::size_t k) {
+                       if (ec) return;
+                       self->sent_ += k;
+                       self->write();
+                     });
+  }
+  tcp::socket sock_;
+  std::array<unsigned char, 8> header_{};
+  std::vector<char> buf_;
+  std::uint64_t total_ = 0, sent_ = 0;
+};
+
 template <typename Session>
 void accept_loop(tcp::acceptor& acc) {
   acc.async_accept([&acc](error_code ec, tcp::socket s) {
@@ -103,6 +208,20 @@ void accept_loop(tcp::acceptor& acc) {
     accept_loop<Session>(acc);
   });
 }
+
+class close_on_byte_session : public std::enable_shared_from_this<close_on_byte_session> {
+ public:
+  explicit close_on_byte_session(tcp::socket s) : sock_(std::move(s)) {}
+  void start() {
+    // The socket closes when the last reference goes, after the byte (or an error).
+    sock_.async_read_some(net::buffer(byte_),
+                          [self = shared_from_this()](error_code, std::size_t) {});
+  }
+
+ private:
+  tcp::socket sock_;
+  char byte_[1];
+};
 
 void close_loop(tcp::acceptor& acc) {
   acc.async_accept([&acc](error_code, tcp::socket) {
@@ -160,6 +279,12 @@ int main(int argc, char** argv) {
       ports.field("tcp_close", static_cast<int>(closer->local_endpoint().port()));
       close_loop(*closer);
     }
+    std::optional<tcp::acceptor> closer_on_byte;
+    if (serves("tcp_close_on_byte")) {
+      closer_on_byte.emplace(listen_on(io));
+      ports.field("tcp_close_on_byte", static_cast<int>(closer_on_byte->local_endpoint().port()));
+      accept_loop<close_on_byte_session>(*closer_on_byte);
+    }
     if (serves("tcp_idle")) {
       idle.emplace(listen_on(io));
       ports.field("tcp_idle", static_cast<int>(idle->local_endpoint().port()));
@@ -169,6 +294,17 @@ int main(int argc, char** argv) {
       sink.emplace(listen_on(io));
       ports.field("tcp_sink", static_cast<int>(sink->local_endpoint().port()));
       accept_loop<sink_session>(*sink);
+    }
+    std::optional<tcp::acceptor> verify, source;
+    if (serves("tcp_verify")) {
+      verify.emplace(listen_on(io));
+      ports.field("tcp_verify", static_cast<int>(verify->local_endpoint().port()));
+      accept_loop<verify_session>(*verify);
+    }
+    if (serves("tcp_source")) {
+      source.emplace(listen_on(io));
+      ports.field("tcp_source", static_cast<int>(source->local_endpoint().port()));
+      accept_loop<source_session>(*source);
     }
     if (serves("udp_echo")) {
       dgram.emplace(io, udp::endpoint(net::ip::make_address("127.0.0.1"), 0));

@@ -39,6 +39,11 @@ METRIC_LABELS = {
     "client_bytes_per_conn": "client bytes/conn", "server_bytes_per_conn": "server bytes/conn",
     "writer_peak_rss": "writer peak RSS KiB", "writer_rss_growth": "writer RSS growth, 2nd half, KiB",
     "reader_rss_growth": "reader RSS growth KiB", "written": "MiB written",
+    "wasm_heap_bytes_per_conn": "wasm heap bytes/conn", "js_heap_bytes_per_conn": "JS heap bytes/conn",
+    "renderer_bytes_per_conn": "renderer RSS bytes/conn",
+    "network_service_bytes_per_conn": "network service RSS bytes/conn",
+    "writer_peak_heap": "writer peak heap KiB (wasm + bridge)",
+    "writer_bridge_bytes": "bridge holds at the end, KiB",
 }
 
 
@@ -81,6 +86,7 @@ class Data:
                     self.errors.append(r)
                 else:
                     self.rows.append(r)
+        self.raw = self.rows
         order = [v for v in VARIANT_LABELS]
         seen = []
         for r in self.rows:
@@ -107,26 +113,26 @@ class Data:
         s = self.series(cfg, variant, metric)
         return statistics.median(s) if s else None
 
-    def ratio(self, cfg, variant, metric):
-        a, b = self.median(cfg, variant, metric), self.median(cfg, BASELINE, metric)
+    def ratio(self, cfg, variant, metric, base=BASELINE):
+        a, b = self.median(cfg, variant, metric), self.median(cfg, base, metric)
         return a / b if a is not None and b else None
 
-    def paired(self, cfg, variant, metric):
-        """Per-round ratios variant/baseline (same file, same round: measured
+    def paired(self, cfg, variant, metric, base=BASELINE):
+        """Per-round ratios variant/base (same file, same round: measured
         next to each other), for the spread of the ratio itself."""
-        base = {(r, f): v for r, f, v in self.values.get(cfg + (BASELINE, metric), [])}
-        out = [v / base[(r, f)] for r, f, v in self.values.get(cfg + (variant, metric), [])
-               if (r, f) in base and base[(r, f)]]
+        base_values = {(r, f): v for r, f, v in self.values.get(cfg + (base, metric), [])}
+        out = [v / base_values[(r, f)] for r, f, v in self.values.get(cfg + (variant, metric), [])
+               if (r, f) in base_values and base_values[(r, f)]]
         return out
 
 
-def cell(d, cfg, variant, metric):
+def cell(d, cfg, variant, metric, base=BASELINE):
     s = d.series(cfg, variant, metric)
     if not s:
         return "–"
     text = f"{fmt(statistics.median(s))} [{fmt(min(s))}–{fmt(max(s))}]"
-    if variant != BASELINE:
-        r = d.ratio(cfg, variant, metric)
+    if variant != base:
+        r = d.ratio(cfg, variant, metric, base)
         if r is not None:
             text += f" **{r:.2f}×**"
     return text
@@ -141,21 +147,22 @@ def config_label(cfg):
     return " × ".join(parts)
 
 
-def table(d, scenario, metrics, cfg_filter=lambda cfg: True):
+def table(d, scenario, metrics, cfg_filter=lambda cfg: True, base=BASELINE, labels=None):
+    labels = labels or VARIANT_LABELS
     cfgs = [c for c in d.configs(scenario) if cfg_filter(c)]
     variants = [v for v in d.variants
                 if any(d.series(c, v, m) for c in cfgs for m in metrics)]
     if not cfgs or not variants:
         return "_no rows_\n"
     head = "| config | " + ("metric | " if len(metrics) > 1 else "") + \
-           " | ".join(VARIANT_LABELS.get(v, v) for v in variants) + " |"
+           " | ".join(labels.get(v, v) for v in variants) + " |"
     lines = [head, "|" + "---|" * (len(variants) + 1 + (len(metrics) > 1))]
     for c in cfgs:
         for m in metrics:
             if not any(d.series(c, v, m) for v in variants):
                 continue
             first = f"| {config_label(c)} | " + (f"{METRIC_LABELS.get(m, m)} | " if len(metrics) > 1 else "")
-            lines.append(first + " | ".join(cell(d, c, v, m) for v in variants) + " |")
+            lines.append(first + " | ".join(cell(d, c, v, m, base) for v in variants) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -370,7 +377,10 @@ def main():
     files = sorted(glob.glob(os.path.join(a.results, "*.jsonl")))
     if not files:
         sys.exit(f"no *.jsonl in {a.results}")
-    d = Data(files)
+    # The native half (stock vs ours, native.jsonl) and the browser half (browser*.jsonl, with
+    # its own stock@native client measured in the same run) are reported each from its own files.
+    browser_files = [f for f in files if os.path.basename(f).startswith("browser")]
+    d = Data([f for f in files if f not in browser_files] or files)
     made = plots(d, a.img_dir)
     rel_img = os.path.relpath(a.img_dir, os.path.dirname(os.path.abspath(a.out)))
 
@@ -397,6 +407,10 @@ def main():
         "PLOT_RATIOS": plot("bench-ratios.png"),
         "FILES": ", ".join(f"`bench/results/{os.path.basename(f)}`" for f in files),
     }
+    import report_browser
+    blocks.update(report_browser.blocks(Data(browser_files) if browser_files else None, a.img_dir,
+                                        rel_img))
+    blocks["META"] = meta_block(Data(files))
     del small
     text = open(a.template).read()
     missing = set(re.findall(r"\{\{([A-Z_]+)\}\}", text)) - set(blocks)

@@ -1,33 +1,50 @@
 #!/usr/bin/env bash
-# Native benchmarks, stock Boost.Asio vs asio_directsockets, in one command:
-# builds the bench programs (Release, separate build dir, so the test build is
-# untouched), runs every scenario for both implementations interleaved over
-# several rounds, writes bench/results/native.jsonl and regenerates
+# Benchmarks in one command: builds the bench programs (Release, separate build
+# dirs, so the test builds are untouched), runs every scenario interleaved over
+# several rounds, writes bench/results/*.jsonl and regenerates
 # docs/benchmarks.md with its plots.
-#   bench/run.sh            full run, about 10 minutes
-#   bench/run.sh --quick    about 2 minutes, for a smoke check
+#   bench/run.sh            native half: stock Boost.Asio vs asio_directsockets, ~7 minutes
+#   bench/run.sh --browser  browser half: the same programs as wasm in headless Chromium vs a
+#                           raw-JS Direct Sockets client, Emscripten SOCKFS + websockify and
+#                           native Boost.Asio, ~12 minutes
+#   bench/run.sh --all      both halves, one after the other
+#   bench/run.sh --quick    a smoke run of the chosen half (about 2 or 3 minutes)
 #   bench/run.sh --report   only regenerate docs/benchmarks.md from the results
-# Extra arguments go to runner.py (e.g. --rounds 4, --only tcp_echo,udp_rr).
+# Extra arguments go to runner.py or browser_runner.py (e.g. --rounds 4,
+# --only tcp_echo,udp_rr); with --all they go to both.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 build="${ASIO_DS_BENCH_BUILD_DIR:-$root/build/bench}"
+wasm_build="${ASIO_DS_BENCH_WASM_BUILD_DIR:-$root/build/bench-wasm}"
 py=/usr/bin/python3  # Debian's, where apt installs matplotlib
 
 report_only=0
+native=1
+browser=0
 runner_args=()
 for a in "$@"; do
   case "$a" in
     --report) report_only=1 ;;
+    --browser) native=0; browser=1 ;;
+    --all) native=1; browser=1 ;;
     *) runner_args+=("$a") ;;
   esac
 done
 
-# Setup (idempotent): matplotlib from Debian for the plots.
-if ! "$py" -c 'import matplotlib' 2>/dev/null; then
-  echo "installing python3-matplotlib" >&2
+# Setup (idempotent): matplotlib from Debian for the plots; for the browser half,
+# Emscripten, content_shell and websockify (also Debian packages).
+need=()
+"$py" -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
+if [ "$browser" = 1 ] && [ "$report_only" = 0 ]; then
+  command -v em++ >/dev/null || need+=(emscripten)
+  [ -x /usr/lib/chromium/chromium-shell ] || need+=(chromium-shell)
+  command -v websockify >/dev/null || need+=(websockify)
+fi
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing ${need[*]}" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-matplotlib >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 if [ "$report_only" = 0 ]; then
@@ -35,8 +52,21 @@ if [ "$report_only" = 0 ]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_BENCH=ON \
     -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
   cmake --build "$build" --target bench -j2
+  if [ "$browser" = 1 ]; then
+    export NODE_PATH=/usr/share/nodejs
+    emcmake cmake -S "$root" -B "$wasm_build" -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_BENCH=ON \
+      -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
+    cmake --build "$wasm_build" --target bench_browser -j2
+  fi
   echo "build took $(( $(date +%s) - t0 )) s" >&2
-  "$py" "$here/runner.py" --bin-dir "$build/bench" --out "$here/results/native.jsonl" \
-    ${runner_args[@]+"${runner_args[@]}"} || echo "some measurements failed (see the report)" >&2
+  if [ "$native" = 1 ]; then
+    "$py" "$here/runner.py" --bin-dir "$build/bench" --out "$here/results/native.jsonl" \
+      ${runner_args[@]+"${runner_args[@]}"} || echo "some native measurements failed (see the report)" >&2
+  fi
+  if [ "$browser" = 1 ]; then
+    "$py" "$here/browser_runner.py" --native-bin-dir "$build/bench" \
+      --wasm-dir "$wasm_build/bench/browser" --out "$here/results/browser.jsonl" \
+      ${runner_args[@]+"${runner_args[@]}"} || echo "some browser measurements failed (see the report)" >&2
+  fi
 fi
 "$py" "$here/report.py"

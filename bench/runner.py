@@ -63,7 +63,9 @@ class Server:
 def run_client(bin_dir, impl, scenario, server, port_name, opts, timing):
     args = [os.path.join(bin_dir, f"bench_client_{impl}"), scenario,
             "--port", str(server.ports[port_name]), "--server-pid", str(server.pid)]
-    merged = dict(timing if not scenario.startswith("mem_") else {})
+    # Memory and bulk scenarios are not timed by a window.
+    timed = not scenario.startswith("mem_") and scenario not in ("tcp_upload", "tcp_download")
+    merged = dict(timing if timed else {})
     merged.update(opts)
     for k, v in merged.items():
         args += [f"--{k}", str(v)]

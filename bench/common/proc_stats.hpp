@@ -1,7 +1,12 @@
 // Process-level figures read from /proc: resident memory (ours or the
 // server's, by pid) and CPU time actually spent running, which is far less
-// noisy than wall-clock rates on a shared 2-core machine.
+// noisy than wall-clock rates on a shared 2-core machine. In the browser build
+// the browser driver reads them for the program (host.hpp): "our" CPU is then
+// that of the browser's processes, and our own RSS is not defined (-1; the
+// memory scenarios measure the wasm and JS heaps instead).
 #pragma once
+
+#include "host.hpp"
 
 #include <dirent.h>
 #include <sys/resource.h>
@@ -15,6 +20,10 @@ namespace bench {
 
 // VmRSS or VmHWM ("peak") of a process in KiB; -1 if unreadable.
 inline long long status_kib(int pid, const char* key) {
+#if defined(__EMSCRIPTEN__)
+  if (pid <= 0 || std::strcmp(key, "VmRSS") != 0) return -1;
+  return static_cast<long long>(host::number("/api/rss?pid=" + std::to_string(pid)));
+#else
   std::ifstream in("/proc/" + (pid > 0 ? std::to_string(pid) : std::string("self")) + "/status");
   std::string line;
   const std::size_t n = std::strlen(key);
@@ -22,6 +31,7 @@ inline long long status_kib(int pid, const char* key) {
     if (line.compare(0, n, key) == 0 && line.size() > n && line[n] == ':')
       return std::stoll(line.substr(n + 1));
   return -1;
+#endif
 }
 inline long long rss_kib(int pid = 0) {
   return status_kib(pid, "VmRSS");
@@ -34,6 +44,10 @@ inline long long peak_rss_kib(int pid = 0) {
 // own from getrusage, another process's summed over its threads' schedstat
 // (nanosecond precision; stat's clock ticks are 10 ms). -1 if unreadable.
 inline long long cpu_ns(int pid = 0) {
+#if defined(__EMSCRIPTEN__)
+  return static_cast<long long>(host::number(pid > 0 ? "/api/cpu?pid=" + std::to_string(pid)
+                                                     : std::string("/api/cpu?who=client")));
+#else
   if (pid <= 0) {
     rusage ru{};
     if (getrusage(RUSAGE_SELF, &ru) != 0) return -1;
@@ -52,6 +66,7 @@ inline long long cpu_ns(int pid = 0) {
   }
   closedir(dir);
   return total;
+#endif
 }
 
 // 1000+ sockets per process need more than the usual 1024 descriptors.

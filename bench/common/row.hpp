@@ -23,7 +23,7 @@ inline json_line row(const char* scenario, long long msg, long long conns) {
 }
 
 inline void add_cpu(json_line& j, const window& w, double ops) {
-  if (ops <= 0) return;
+  if (ops <= 0 || w.client_cpu_s() < 0) return;
   j.value("cpu_client_per_op", w.client_cpu_s() * 1e6 / ops, "us");
   if (w.server_cpu_s() >= 0) {
     j.value("cpu_server_per_op", w.server_cpu_s() * 1e6 / ops, "us");

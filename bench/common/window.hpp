@@ -21,10 +21,12 @@ class window {
     on_stop_ = std::move(on_stop);
     timer_.expires_after(warm_);
     timer_.async_wait([this](boost::system::error_code) {
-      measuring = true;
-      t0_ = clock::now();
+      // CPU is sampled outside the timed part: in a browser each sample is a
+      // synchronous request to the driver that blocks the program for a while.
       client_cpu0_ = cpu_ns();
       server_cpu0_ = cpu_ns(server_pid_);
+      measuring = true;
+      t0_ = clock::now();
       timer_.expires_after(secs_);
       timer_.async_wait([this](boost::system::error_code) {
         measuring = false;
@@ -38,7 +40,10 @@ class window {
   }
 
   double seconds() const { return std::chrono::duration<double>(t1_ - t0_).count(); }
-  double client_cpu_s() const { return (client_cpu1_ - client_cpu0_) / 1e9; }
+  // Negative when our CPU could not be read (a browser build run without its driver).
+  double client_cpu_s() const {
+    return client_cpu0_ >= 0 && client_cpu1_ >= 0 ? (client_cpu1_ - client_cpu0_) / 1e9 : -1;
+  }
   // Negative when the server's CPU could not be read (no --server-pid).
   double server_cpu_s() const {
     return server_pid_ > 0 && server_cpu0_ >= 0 ? (server_cpu1_ - server_cpu0_) / 1e9 : -1;

@@ -5,9 +5,13 @@
 // The delta includes what an application holds per connection (the socket
 // object, a small buffer, the pending operation); the program is the same for
 // both implementations, so the difference between them is the library's.
+// In the browser build "the client" is the wasm heap plus the JS heap, and the
+// browser's renderer and network-service RSS are reported as well
+// (memory_sample.hpp).
 #pragma once
 
 #include "../common/args.hpp"
+#include "../common/memory_sample.hpp"
 #include "../common/row.hpp"
 
 #include <memory>
@@ -38,11 +42,13 @@ inline int run_mem_idle(args& a) {
     warmup.sock.connect(ep);
     net::read(warmup.sock, net::buffer(warmup.buf, 1));
   }
-  const long long client0 = rss_kib(), server0 = server_pid > 0 ? rss_kib(server_pid) : -1;
+  const memory_sample client0 = sample_memory(io);
+  const long long server0 = server_pid > 0 ? rss_kib(server_pid) : -1;
 
   int greeted = 0;
   std::string error;
-  long long client1 = -1, server1 = -1;
+  memory_sample client1;
+  long long server1 = -1;
   net::steady_timer settle(io);
   for (int i = 0; i < conns; ++i) {
     cs.push_back(std::make_unique<idle_conn>(io));
@@ -62,12 +68,14 @@ inline int run_mem_idle(args& a) {
                       if (++greeted < conns) return;
                       settle.expires_after(std::chrono::milliseconds(100));
                       settle.async_wait([&](boost::system::error_code) {
-                        client1 = rss_kib();
                         if (server_pid > 0) server1 = rss_kib(server_pid);
-                        for (auto& c : cs) {
-                          boost::system::error_code ignored;
-                          c->sock.close(ignored);
-                        }
+                        sample_memory_async(io, [&](memory_sample m) {
+                          client1 = m;
+                          for (auto& c : cs) {
+                            boost::system::error_code ignored;
+                            c->sock.close(ignored);
+                          }
+                        });
                       });
                     });
   }
@@ -75,9 +83,16 @@ inline int run_mem_idle(args& a) {
   if (!error.empty()) return fail("mem_idle", 0, conns, error);
 
   json_line j = row("mem_idle", 0, conns);
-  j.value("client_bytes_per_conn", (client1 - client0) * 1024.0 / conns, "bytes");
-  if (server_pid > 0)
+  const auto per_conn = [&](const char* metric, double before, double after) {
+    if (before >= 0 && after >= 0) j.value(metric, (after - before) / conns, "bytes");
+  };
+  per_conn("client_bytes_per_conn", client0.own(), client1.own());
+  if (server_pid > 0 && server0 >= 0 && server1 >= 0)
     j.value("server_bytes_per_conn", (server1 - server0) * 1024.0 / conns, "bytes");
+  per_conn("wasm_heap_bytes_per_conn", client0.wasm_heap, client1.wasm_heap);
+  per_conn("js_heap_bytes_per_conn", client0.js_heap, client1.js_heap);
+  per_conn("renderer_bytes_per_conn", client0.renderer_rss, client1.renderer_rss);
+  per_conn("network_service_bytes_per_conn", client0.network_rss, client1.network_rss);
   j.print();
   return 0;
 }

@@ -3,10 +3,14 @@
 // 4 KiB per millisecond. The kernel's socket buffers fill and the writer must
 // wait; a library that queued data on its own would grow. Reports the
 // writer's peak RSS, its growth over the second half of the run (bounded =
-// about zero), the reader's RSS growth, and what got through.
+// about zero), the reader's RSS growth, and what got through. In the browser
+// build the writer's memory is its wasm heap plus its JS heap, and its peak is
+// the wasm heap's peak footprint plus the most the JS bridge had queued
+// (memory_sample.hpp).
 #pragma once
 
 #include "../common/args.hpp"
+#include "../common/memory_sample.hpp"
 #include "../common/row.hpp"
 
 #include <memory>
@@ -57,7 +61,8 @@ inline int run_mem_slow_reader(args& a) {
     ws.back()->socket().connect(ep);
   }
   const long long server0 = server_pid > 0 ? rss_kib(server_pid) : -1;
-  long long client_mid = 0, client_end = 0, server_end = -1;
+  memory_sample client_mid, client_end;
+  long long server_end = -1;
   const auto half =
       std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(secs / 2));
   net::steady_timer t(io);
@@ -66,16 +71,20 @@ inline int run_mem_slow_reader(args& a) {
     w->go();
   t.expires_after(half);
   t.async_wait([&](boost::system::error_code) {
-    client_mid = rss_kib();
-    t.expires_after(half);
-    t.async_wait([&](boost::system::error_code) {
-      client_end = rss_kib();
-      if (server_pid > 0) server_end = rss_kib(server_pid);
-      stopping = true;
-      for (auto& w : ws) {
-        boost::system::error_code ignored;
-        w->socket().close(ignored);
-      }
+    sample_memory_async(io, [&](memory_sample m) {
+      client_mid = m;
+      t.expires_after(half);
+      t.async_wait([&](boost::system::error_code) {
+        if (server_pid > 0) server_end = rss_kib(server_pid);
+        sample_memory_async(io, [&](memory_sample m) {
+          client_end = m;
+          stopping = true;
+          for (auto& w : ws) {
+            boost::system::error_code ignored;
+            w->socket().close(ignored);
+          }
+        });
+      });
     });
   });
   io.run();
@@ -84,10 +93,19 @@ inline int run_mem_slow_reader(args& a) {
     if (!w->error.empty()) return fail("mem_slow_reader", msg, conns, w->error);
 
   json_line j = row("mem_slow_reader", msg, conns);
-  j.field("seconds", s)
-      .value("writer_peak_rss", static_cast<double>(peak_rss_kib()), "KiB")
-      .value("writer_rss_growth", static_cast<double>(client_end - client_mid), "KiB");
-  if (server_pid > 0)
+  j.field("seconds", s);
+  if (const long long peak = peak_rss_kib(); peak >= 0)
+    j.value("writer_peak_rss", static_cast<double>(peak), "KiB");
+  if (client_end.wasm_peak >= 0)  // browser build: wasm footprint + what the bridge queued
+    j.value(
+        "writer_peak_heap",
+        (client_end.wasm_peak + (client_end.bridge_peak > 0 ? client_end.bridge_peak : 0)) / 1024,
+        "KiB");
+  if (client_mid.own() >= 0 && client_end.own() >= 0)
+    j.value("writer_rss_growth", (client_end.own() - client_mid.own()) / 1024, "KiB");
+  if (client_end.bridge_bytes >= 0)
+    j.value("writer_bridge_bytes", client_end.bridge_bytes / 1024, "KiB");
+  if (server_pid > 0 && server0 >= 0 && server_end >= 0)
     j.value("reader_rss_growth", static_cast<double>(server_end - server0), "KiB");
   j.value("written", written / 1048576.0, "MiB");
   j.print();

@@ -68,8 +68,11 @@ inline int run_tcp_echo(args& a) {
   const net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
   for (int i = 0; i < conns; ++i) {
     auto c = std::make_unique<echo_conn>(io, msg, w, lat, rts);
-    c->socket().connect(ep);
+    // TCP_NODELAY before connecting: Direct Sockets takes socket options only
+    // when a socket opens (natively the order makes no difference).
+    c->socket().open(ep.protocol());
     c->socket().set_option(net::ip::tcp::no_delay(true));
+    c->socket().connect(ep);
     cs.push_back(std::move(c));
   }
   for (auto& c : cs)

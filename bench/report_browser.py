@@ -1,0 +1,296 @@
+"""The browser half of docs/benchmarks.md (bench/results/browser*.jsonl, written by
+browser_runner.py): tables, the targets, plots. report.py calls blocks(); every ratio here is
+taken within the browser run, where all clients talked to the same native server."""
+import os
+import statistics
+import sys
+from collections import defaultdict
+
+import report as R
+
+WASM = "ours@wasm-chromium"
+WASM_WORKER = "ours@wasm-chromium-worker"
+JS = "js-direct-sockets@chromium"
+JS_WORKER = "js-direct-sockets@chromium-worker"
+SOCKFS = "emscripten-websockify@chromium"
+NATIVE = "stock@native"
+ORDER = [WASM, WASM_WORKER, JS, JS_WORKER, SOCKFS, NATIVE]
+LABELS = {
+    WASM: "asio_directsockets wasm, page",
+    WASM_WORKER: "asio_directsockets wasm, Worker",
+    JS: "raw JS Direct Sockets, page",
+    JS_WORKER: "raw JS Direct Sockets, Worker",
+    SOCKFS: "Emscripten SOCKFS + websockify",
+    NATIVE: "native Boost.Asio (same run)",
+}
+SHORT = {WASM: "wasm", WASM_WORKER: "wasm (Worker)", JS: "raw JS", JS_WORKER: "raw JS (Worker)",
+         SOCKFS: "SOCKFS", NATIVE: "native"}
+
+# The targets (reported, never asserted): (what, scenario, cfg filter, metric, variant, base, ratio)
+TARGET_JS = 1.0
+TARGET_SOCKFS = {65536: 2.7, 64: 1.9}
+TARGET_UPLOAD = 380.0
+
+
+def ordered(d):
+    d.variants = [v for v in ORDER if v in d.variants] + [v for v in d.variants if v not in ORDER]
+    return d
+
+
+def verdict_ratio(d, cfg, variant, base, metric, target):
+    """(ratio of medians, per-round ratios, verdict): met only when both the ratio of the medians
+    and the median per-round ratio reach the target (as in the native headline)."""
+    r, p = d.ratio(cfg, variant, metric, base), d.paired(cfg, variant, metric, base)
+    if r is None:
+        return None, p, "–"
+    both = min(r, statistics.median(p)) if p else r
+    return r, p, ("met" if round(both, 2) >= target else "**missed**")
+
+
+def spread(p):
+    return f"{statistics.median(p):.2f} [{min(p):.2f}–{max(p):.2f}]" if p else "–"
+
+
+def primary(scenario):
+    return "throughput" if scenario in ("tcp_echo", "tcp_upload", "tcp_download") else "rate"
+
+
+def targets(d):
+    lines = ["| target | scenario | config | asio_directsockets wasm | compared with | ratio of medians "
+             "| per round: median [min–max] | verdict |", "|---|---|---|---|---|---|---|---|"]
+    met, missed = [], []
+
+    def add(name, scenario, cfg, variant, base, target):
+        m = primary(scenario)
+        if not d.series(cfg, variant, m) or not d.series(cfg, base, m):
+            return
+        r, p, v = verdict_ratio(d, cfg, variant, base, m, target)
+        lines.append(f"| {name} | {scenario} | {R.config_label(cfg)} | {R.cell(d, cfg, variant, m, variant)} "
+                     f"| {SHORT[base]}: {R.fmt(d.median(cfg, base, m))} | **{r:.2f}×** | {spread(p)} | {v} |")
+        (met if v == "met" else missed).append(f"{scenario} {R.config_label(cfg)} vs {SHORT[base]} ({r:.2f}×)")
+
+    for scenario in ("tcp_echo", "udp_rr", "udp_flood", "tcp_connect", "tcp_download", "tcp_upload"):
+        for cfg in d.configs(scenario):
+            add(f"≥ {TARGET_JS:.1f}× raw JS", scenario, cfg, WASM, JS, TARGET_JS)
+            if scenario == "tcp_echo" and cfg[2] == 1:
+                add(f"≥ {TARGET_JS:.1f}× raw JS (Worker)", scenario, cfg, WASM_WORKER, JS_WORKER, TARGET_JS)
+    for msg, t in sorted(TARGET_SOCKFS.items(), reverse=True):
+        cfg = ("tcp_echo", msg, 1)
+        add(f"≥ {t}× SOCKFS", "tcp_echo", cfg, WASM, SOCKFS, t)
+    for cfg in d.configs("tcp_upload"):
+        for variant in (WASM, WASM_WORKER):
+            s = d.series(cfg, variant, "throughput")
+            if not s:
+                continue
+            med = statistics.median(s)
+            v = "met" if med >= TARGET_UPLOAD else "**missed**"
+            lines.append(f"| ≥ {TARGET_UPLOAD:.0f} MiB/s byte-exact | tcp_upload ({SHORT[variant]}) | "
+                         f"{R.size_label(cfg[1])} writes | {R.cell(d, cfg, variant, 'throughput', variant)} MiB/s "
+                         f"| – | – | – | {v} |")
+            (met if v == "met" else missed).append(
+                f"upload in {R.size_label(cfg[1])} writes ({SHORT[variant]}, {med:.0f} MiB/s)")
+    summary = (f"Targets met in this run: {len(met)} of {len(met) + len(missed)}"
+               + (f"; missed: {'; '.join(missed)}." if missed else "."))
+    return "\n".join(lines) + "\n", summary
+
+
+def cpu_threads(d):
+    """Where the client side's CPU goes per round trip (µs), by process kind and thread, for
+    the one-connection echo configurations: medians over the rounds."""
+    acc = defaultdict(list)
+    for r in d.raw:
+        if r.get("scenario") != "tcp_echo" or r.get("conns") != 1 or "cpu_threads" not in r:
+            continue
+        v = R.variant_of(r)
+        groups = defaultdict(float)
+        for k, us in r["cpu_threads"].items():
+            kind, thread = k.split("/", 1)
+            if kind == "renderer":
+                name = "renderer main thread" if thread == "chromium-shell" else (
+                    "renderer IO thread" if thread.startswith("Chrome_ChildIO") else "renderer other")
+            elif kind == "network":
+                name = "network service"
+            elif kind == "other":
+                name = "websockify"
+            else:
+                name = "browser, GPU, other"
+            groups[name] += us
+        for name, us in groups.items():
+            acc[(r["msg"], v, name)].append(us)
+    if not acc:
+        return "_no rows_\n"
+    names = ["renderer main thread", "renderer IO thread", "renderer other", "network service",
+             "browser, GPU, other", "websockify"]
+    msgs = sorted({k[0] for k in acc})
+    variants = [v for v in ORDER if any(k[1] == v for k in acc)]
+    lines = ["| config | client | " + " | ".join(names) + " |", "|" + "---|" * (len(names) + 2)]
+    for msg in msgs:
+        for v in variants:
+            if not any((msg, v, n) in acc for n in names):
+                continue
+            cells = [R.fmt(statistics.median(acc[(msg, v, n)])) if (msg, v, n) in acc else "–" for n in names]
+            lines.append(f"| {R.size_label(msg)} × 1 conn | {SHORT[v]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def bridge(d):
+    """The JS bridge's write-discipline counters for the wasm uploads (medians per run)."""
+    acc = defaultdict(list)
+    for r in d.raw:
+        if r.get("scenario") != "tcp_upload" or "bridge" not in r or "error" in r:
+            continue
+        for k in ("checkedWrites", "probeWrites", "smallWrites", "drops", "undecided", "guardWaits",
+                  "replyResets"):
+            if k in r["bridge"]:
+                acc[(r["msg"], R.variant_of(r), k)].append(r["bridge"][k])
+    if not acc:
+        return "_no rows_\n"
+    keys = ["checkedWrites", "drops", "probeWrites", "smallWrites", "undecided", "guardWaits"]
+    lines = ["| upload | client | " + " | ".join(keys) + " |", "|" + "---|" * (len(keys) + 2)]
+    for msg, v in sorted({(k[0], k[1]) for k in acc}):
+        cells = [f"{statistics.median(acc[(msg, v, k)]):.0f} [{min(acc[(msg, v, k)]):.0f}–"
+                 f"{max(acc[(msg, v, k)]):.0f}]" if (msg, v, k) in acc else "–" for k in keys]
+        lines.append(f"| 64 MiB in {R.size_label(msg)} writes | {SHORT.get(v, v)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# --- plots --------------------------------------------------------------------------------------
+
+def plots(d, img_dir):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        import matplotlib.ticker
+    except ImportError:
+        print("matplotlib missing: no browser plots", file=sys.stderr)
+        return {}
+    os.makedirs(img_dir, exist_ok=True)
+    made = {}
+    styles = {WASM: ("C0", "o-"), WASM_WORKER: ("C0", "o:"), JS: ("C1", "s-"), JS_WORKER: ("C1", "s:"),
+              SOCKFS: ("C2", "^-"), NATIVE: ("C3", "D-")}
+
+    def by_conns(msg, v, metric):
+        xs, ys, lo, hi = [], [], [], []
+        for c in d.configs("tcp_echo"):
+            if c[1] != msg:
+                continue
+            s = d.series(c, v, metric)
+            if s:
+                m = statistics.median(s)
+                xs.append(c[2]); ys.append(m); lo.append(m - min(s)); hi.append(max(s) - m)
+        return xs, ys, [lo, hi]
+
+    sizes = sorted({c[1] for c in d.configs("tcp_echo")})
+    for metric, name, ylabel in [("throughput", "bench-browser-throughput.png", "MiB/s (median, min–max)"),
+                                 ("p50", "bench-browser-latency.png", "round-trip time p50, µs"),
+                                 ("cpu_per_op", "bench-browser-cpu.png",
+                                  "CPU µs per round trip\n(browser or client + server)")]:
+        if not sizes:
+            break
+        fig, axes = plt.subplots(1, len(sizes), figsize=(4.3 * len(sizes), 3.8))
+        axes = axes if len(sizes) > 1 else [axes]
+        for ax, msg in zip(axes, sizes):
+            for v in (WASM, JS, SOCKFS, NATIVE):
+                xs, ys, err = by_conns(msg, v, metric)
+                if xs:
+                    color, fmt_ = styles[v]
+                    ax.errorbar(xs, ys, yerr=err, fmt=fmt_, color=color, capsize=3, label=SHORT[v])
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xticks([1, 10, 100])
+            ax.set_xticklabels(["1", "10", "100"])
+            ax.set_title(f"TCP echo, {R.size_label(msg)} messages")
+            ax.set_xlabel("connections")
+            ax.grid(True, which="both", alpha=0.3)
+        axes[0].set_ylabel(ylabel)
+        axes[0].legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(os.path.join(img_dir, name), dpi=110)
+        plt.close(fig)
+        made[name] = True
+
+    # The targets as ratios: wasm ÷ raw JS per configuration, wasm ÷ SOCKFS, with their spread.
+    rows = []
+    for scenario in ("tcp_echo", "udp_rr", "udp_flood", "tcp_connect", "tcp_download", "tcp_upload"):
+        for cfg in d.configs(scenario):
+            m = primary(scenario)
+            for variant, base, target in ((WASM, JS, TARGET_JS), (WASM_WORKER, JS_WORKER, TARGET_JS),
+                                          (WASM, SOCKFS, TARGET_SOCKFS.get(cfg[1]) if scenario == "tcp_echo"
+                                           and cfg[2] == 1 else None)):
+                if target is None or not d.series(cfg, variant, m) or not d.series(cfg, base, m):
+                    continue
+                p = sorted(d.paired(cfg, variant, m, base))
+                rows.append((f"{scenario} {R.config_label(cfg)}: {SHORT[variant]} ÷ {SHORT[base]}",
+                             d.ratio(cfg, variant, m, base), p, target))
+    if rows:
+        fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(rows) + 1.6))
+        for j, (label, r, p, target) in enumerate(rows):
+            if p:
+                ax.plot([p[0], p[-1]], [j, j], color="C0", lw=1, alpha=0.5)
+                ax.plot([p[len(p) // 4], p[(3 * len(p)) // 4]], [j, j], color="C0", lw=3, alpha=0.5)
+            ax.plot(r, j, "o", color="C0", label="ratio of medians" if j == 0 else None)
+            ax.plot(target, j, "|", color="r", ms=12, mew=2, label="target" if j == 0 else None)
+        ax.set_yticks(range(len(rows)))
+        ax.set_yticklabels([r[0] for r in rows], fontsize=7)
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ticks = [0.1, 0.25, 0.5, 1, 2, 4, 8]
+        lo = min([r[1] for r in rows if r[1]] + [x for r in rows for x in r[2]] + [0.5])
+        hi = max([r[1] for r in rows if r[1]] + [x for r in rows for x in r[2]] + [r[3] for r in rows])
+        ax.set_xlim(lo / 1.3, hi * 1.3)
+        ax.set_xticks([t for t in ticks if lo / 1.3 <= t <= hi * 1.3])
+        ax.set_xticklabels([f"{t:g}" for t in ticks if lo / 1.3 <= t <= hi * 1.3])
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.axvline(1.0, color="k", lw=0.8)
+        ax.set_xlabel("ratio, > 1: asio_directsockets faster\n"
+                      "thin bar: all per-round ratios; thick bar: their middle half")
+        ax.legend(fontsize=7, loc="lower right")
+        ax.grid(True, axis="x", which="both", alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(os.path.join(img_dir, "bench-browser-ratios.png"), dpi=110)
+        plt.close(fig)
+        made["bench-browser-ratios.png"] = True
+    return made
+
+
+def blocks(d, img_dir, rel_img):
+    names = ["B_TARGETS", "B_TARGET_SUMMARY", "B_TCP_THROUGHPUT", "B_TCP_LATENCY", "B_TCP_CPU",
+             "B_CPU_THREADS", "B_UDP_RR", "B_UDP_FLOOD", "B_CONNECT", "B_BULK", "B_BRIDGE", "B_MEM_IDLE",
+             "B_MEM_SLOW", "B_PLOT_THROUGHPUT", "B_PLOT_LATENCY", "B_PLOT_CPU", "B_PLOT_RATIOS"]
+    if d is None or not d.rows:
+        return {n: "_no browser results (run `bench/run.sh --browser`)_\n" for n in names}
+    ordered(d)
+    made = plots(d, img_dir)
+
+    def plot(name):
+        return f"![{name}]({rel_img}/{name})\n" if name in made else "_plot not generated_\n"
+
+    def tab(scenario, metrics, cfg_filter=lambda c: True):
+        return R.table(d, scenario, metrics, cfg_filter, base=JS, labels=LABELS)
+
+    t, summary = targets(d)
+    return {
+        "B_TARGETS": t,
+        "B_TARGET_SUMMARY": summary,
+        "B_TCP_THROUGHPUT": tab("tcp_echo", ["throughput"]),
+        "B_TCP_LATENCY": tab("tcp_echo", ["p50", "p99"], lambda c: c[1] in (64, 65536)),
+        "B_TCP_CPU": tab("tcp_echo", ["cpu_per_op", "cpu_client_per_op"]),
+        "B_CPU_THREADS": cpu_threads(d),
+        "B_UDP_RR": tab("udp_rr", ["rate", "p50", "p99", "cpu_per_op", "lost"]),
+        "B_UDP_FLOOD": tab("udp_flood", ["rate", "cpu_per_op", "lost"]),
+        "B_CONNECT": tab("tcp_connect", ["rate", "p50", "p99", "cpu_per_op"]),
+        "B_BULK": R.table(d, "tcp_upload", ["throughput", "cpu_per_op"], base=JS, labels=LABELS) + "\n" +
+                  R.table(d, "tcp_download", ["throughput", "cpu_per_op"], base=JS, labels=LABELS),
+        "B_BRIDGE": bridge(d),
+        "B_MEM_IDLE": tab("mem_idle", ["client_bytes_per_conn", "wasm_heap_bytes_per_conn",
+                                       "js_heap_bytes_per_conn", "renderer_bytes_per_conn",
+                                       "network_service_bytes_per_conn", "server_bytes_per_conn"]),
+        "B_MEM_SLOW": R.table(d, "mem_slow_reader", ["writer_peak_heap", "writer_peak_rss",
+                                                     "writer_rss_growth", "writer_bridge_bytes", "written"],
+                              base=NATIVE, labels=LABELS),
+        "B_PLOT_THROUGHPUT": plot("bench-browser-throughput.png"),
+        "B_PLOT_LATENCY": plot("bench-browser-latency.png"),
+        "B_PLOT_CPU": plot("bench-browser-cpu.png"),
+        "B_PLOT_RATIOS": plot("bench-browser-ratios.png"),
+    }
