@@ -14,6 +14,21 @@ using namespace native;
 
 namespace {
 
+// Under AddressSanitizer and ThreadSanitizer the process's RSS also holds shadow memory and the
+// quarantine of freed blocks, which grow with the number of operations, not with what the
+// library buffers: there the bound is reported, and asserted in the plain builds.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool rss_is_the_programs = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr bool rss_is_the_programs = false;
+#else
+constexpr bool rss_is_the_programs = true;
+#endif
+#else
+constexpr bool rss_is_the_programs = true;
+#endif
+
 long rss_kib() {
   std::ifstream status("/proc/self/status");
   std::string key;
@@ -94,7 +109,8 @@ BOOST_AUTO_TEST_CASE(fast_writer_slow_reader_keeps_memory_bounded,
                      << baseline << " KiB, peak " << peak << " KiB, growth " << growth << " KiB; "
                      << written_while_slow << " bytes written during the slow phase");
   BOOST_TEST(baseline > 0);
-  BOOST_TEST(growth < 4 * 1024, "RSS grew by " << growth << " KiB under a slow reader");
+  if (rss_is_the_programs)
+    BOOST_TEST(growth < 4 * 1024, "RSS grew by " << growth << " KiB under a slow reader");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

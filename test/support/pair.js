@@ -4,11 +4,17 @@
 // Used for Beast's own examples (test/third_party/) and this project's
 // examples, natively, as WebAssembly under Node, and inside headless Chromium.
 //
-//   node pair.js --server '<json argv>' [--ready TEXT]
-//                [--client '<json argv>' --expect TEXT...]...
+//   node pair.js --server '<json argv>' [--ready TEXT] [--server ... [--ready ...]]...
+//                [--client '<json argv>' [--stdin TEXT] --expect TEXT...]...
 //
-// Ready means: the server printed a line containing TEXT (--ready), or else
-// 127.0.0.1:{port} accepts a TCP connection.
+// Ready means: the server printed a line containing TEXT (--ready), or
+// 127.0.0.1:N accepts a TCP connection (--ready accepting:N, N may be {port+1}),
+// or else 127.0.0.1:{port} accepts one. Several servers start in order, each
+// once the previous one is ready (e.g. a proxy in front of an echo server),
+// and stop in reverse order.
+//
+// --stdin gives the client TEXT on its standard input (then end of file); without
+// it the client's standard input is empty.
 //
 // Arguments may contain {port}; it is replaced by the chosen port (and
 // {port+1}, {port+2} for servers that listen on consecutive ports).
@@ -20,19 +26,26 @@ const SERVER_READY_MS = 60000;  // a browser start plus a wasm compile
 const CLIENT_LIMIT_MS = 30000;
 
 function parseArgs(argv) {
-  const out = { server: null, ready: null, clients: [] };
+  const out = { servers: [], clients: [] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
-    if (flag === '--server') out.server = JSON.parse(value);
-    else if (flag === '--ready') out.ready = value;
-    else if (flag === '--client') out.clients.push({ argv: JSON.parse(value), expect: [] });
+    if (flag === '--server') out.servers.push({ argv: JSON.parse(value), ready: null });
+    else if (flag === '--ready') {
+      if (!out.servers.length) throw new Error('--ready before any --server');
+      out.servers[out.servers.length - 1].ready = value;
+    }
+    else if (flag === '--client') out.clients.push({ argv: JSON.parse(value), expect: [], stdin: null });
+    else if (flag === '--stdin') {
+      if (!out.clients.length) throw new Error('--stdin before any --client');
+      out.clients[out.clients.length - 1].stdin = value;
+    }
     else if (flag === '--expect') {
       if (!out.clients.length) throw new Error('--expect before any --client');
       out.clients[out.clients.length - 1].expect.push(value);
     } else throw new Error(`unknown flag ${flag}`);
   }
-  if (!out.server || !out.clients.length) throw new Error('need --server and at least one --client');
+  if (!out.servers.length || !out.clients.length) throw new Error('need --server and at least one --client');
   return out;
 }
 
@@ -67,9 +80,13 @@ function accepting(port) {
   });
 }
 
-function run(argv, limitMs) {
+function run(argv, limitMs, input) {
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), { stdio: [input === null ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== null) {
+      child.stdin.on('error', () => {});  // a client that exits without reading
+      child.stdin.end(input);
+    }
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
@@ -89,34 +106,53 @@ async function stop(child, exited) {
   if (!exited()) child.kill('SIGKILL');
 }
 
-async function main() {
-  const { server, ready, clients } = parseArgs(process.argv.slice(2));
-  const port = await freePorts();
-  const serverArgv = substitute(server, port);
-  console.log(`server: ${serverArgv.join(' ')}`);
-  const srv = spawn(serverArgv[0], serverArgv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let serverOut = '';
-  let serverExit = null;
-  srv.stdout.on('data', (d) => { serverOut += d; });
-  srv.stderr.on('data', (d) => { serverOut += d; });
-  srv.on('exit', (code, signal) => { serverExit = { code, signal }; });
+// Starts one server and waits until it is ready; returns its handle.
+async function startServer(spec, port) {
+  const argv = substitute(spec.argv, port);
+  console.log(`server: ${argv.join(' ')}`);
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const srv = { argv, child, out: '', exit: null };
+  child.stdout.on('data', (d) => { srv.out += d; });
+  child.stderr.on('data', (d) => { srv.out += d; });
+  child.on('exit', (code, signal) => { srv.exit = { code, signal }; });
+  const ready = spec.ready;
+  let isReady;
+  if (ready && ready.startsWith('accepting:')) {
+    const at = Number(substitute([ready.slice('accepting:'.length)], port)[0]);
+    isReady = () => accepting(at);
+  } else {
+    isReady = ready ? async () => srv.out.includes(ready) : () => accepting(port);
+  }
+  const deadline = Date.now() + SERVER_READY_MS;
+  while (!(await isReady())) {
+    if (srv.exit) throw Object.assign(new Error(`server exited early (${JSON.stringify(srv.exit)}):\n${srv.out}`), { srv });
+    if (Date.now() > deadline) {
+      throw Object.assign(new Error(`server not ready (${ready ? JSON.stringify(ready) : `accepting on ${port}`}) ` +
+                                    `after ${SERVER_READY_MS} ms`), { srv });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return srv;
+}
 
+async function main() {
+  const { servers, clients } = parseArgs(process.argv.slice(2));
+  const port = await freePorts();
+  const started = [];
   let failed = false;
   try {
-    const deadline = Date.now() + SERVER_READY_MS;
-    const isReady = ready ? async () => serverOut.includes(ready) : () => accepting(port);
-    while (!(await isReady())) {
-      if (serverExit) throw new Error(`server exited early (${JSON.stringify(serverExit)}):\n${serverOut}`);
-      if (Date.now() > deadline) {
-        throw new Error(`server not ready (${ready ? JSON.stringify(ready) : `accepting on ${port}`}) ` +
-                        `after ${SERVER_READY_MS} ms`);
+    for (const spec of servers) {
+      try {
+        started.push(await startServer(spec, port));
+      } catch (e) {
+        if (e.srv) started.push(e.srv);
+        throw e;
       }
-      await new Promise((r) => setTimeout(r, 50));
     }
     for (const c of clients) {
       const argv = substitute(c.argv, port);
       console.log(`client: ${argv.join(' ')}`);
-      const r = await run(argv, CLIENT_LIMIT_MS);
+      const r = await run(argv, CLIENT_LIMIT_MS, c.stdin);
       process.stdout.write(r.stdout.split('\n').map((l) => `  | ${l}`).join('\n') + '\n');
       if (r.stderr) process.stdout.write(r.stderr.split('\n').map((l) => `  ! ${l}`).join('\n') + '\n');
       if (r.code !== 0) {
@@ -130,17 +166,21 @@ async function main() {
         }
       }
     }
-    if (serverExit) {
-      console.log(`FAIL: server exited during the test (${JSON.stringify(serverExit)})`);
-      failed = true;
+    for (const srv of started) {
+      if (srv.exit) {
+        console.log(`FAIL: server ${srv.argv[0]} exited during the test (${JSON.stringify(srv.exit)})`);
+        failed = true;
+      }
     }
   } catch (e) {
     console.log(`FAIL: ${e.message}`);
     failed = true;
   } finally {
-    await stop(srv, () => serverExit !== null);
+    for (const srv of started.slice().reverse()) await stop(srv.child, () => srv.exit !== null);
   }
-  if (failed && serverOut) console.log(`server output:\n${serverOut}`);
+  if (failed) {
+    for (const srv of started) if (srv.out) console.log(`server ${srv.argv[0]} output:\n${srv.out}`);
+  }
   console.log(failed ? 'pair: FAILED' : 'pair: passed');
   process.exit(failed ? 1 : 0);
 }

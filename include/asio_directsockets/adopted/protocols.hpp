@@ -18,9 +18,15 @@ template <typename Protocol>
 concept internet_protocol =
     std::same_as<Protocol, boost::asio::ip::tcp> || std::same_as<Protocol, boost::asio::ip::udp>;
 
-// high_resolution_clock is an alias of one of these in libstdc++ and libc++.
+// Every clock: the standard ones (high_resolution_clock is an alias of one of
+// them in libstdc++ and libc++) and user-defined clocks with their own wait
+// traits, as in Asio's time_t_timer example. Boost's own timer service would
+// need a thread of its own, which the browser build does not have.
 template <typename Clock>
-concept clock = std::same_as<Clock, std::chrono::steady_clock> ||
-    std::same_as<Clock, std::chrono::system_clock>;
+concept clock = requires {
+  typename Clock::duration;
+  typename Clock::time_point;
+  { Clock::now() } -> std::convertible_to<typename Clock::time_point>;
+};
 
 }  // namespace asio_directsockets::adopted

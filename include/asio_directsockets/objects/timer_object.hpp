@@ -30,8 +30,8 @@ class timer_wait_op_base : public operation {
 
 namespace objects {
 
-// The body of boost::asio::basic_waitable_timer<steady_clock|system_clock,
-// wait_traits<Clock>, Executor> (see waitable_timers.hpp).
+// The body of boost::asio::basic_waitable_timer<Clock, WaitTraits, Executor>
+// (see adopted/basic_waitable_timer.hpp).
 template <typename Clock, typename WaitTraits, typename Executor>
 class timer_object {
   template <typename, typename, typename>
