@@ -20,10 +20,8 @@ the clients in it one after the other) and is restarted between rounds.
                     [--only SCENARIO,...] [--clients wasm,js,sockfs,native,...]
 """
 import argparse
-import datetime
 import json
 import os
-import platform
 import socket
 import subprocess
 import sys
@@ -210,25 +208,10 @@ def warm_up(driver, bin_dir):
 
 
 def meta_row(args, timing):
-    def cmd(c):
-        try:
-            return subprocess.run(c, capture_output=True, text=True, shell=True).stdout.strip()
-        except OSError:
-            return ""
-    return {
-        "kind": "meta", "schema": 1, "platform": "browser",
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "mode": "quick" if args.quick else "full", "rounds": args.rounds, "timing": timing,
-        "host": {"kernel": platform.release(), "cpus": os.cpu_count(),
-                 "cpu_model": cmd("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"),
-                 "loadavg_start": os.getloadavg()[0],
-                 "compiler": cmd("em++ --version 2>/dev/null | head -1"),
-                 "boost": cmd("grep -m1 'define BOOST_LIB_VERSION' /usr/include/boost/version.hpp"),
-                 "chromium": cmd("dpkg-query -W -f '${Version}' chromium-shell"),
-                 "websockify": cmd("dpkg-query -W -f '${Version}' websockify"),
-                 "node": cmd("node --version"),
-                 "commit": cmd("git -C '%s' rev-parse --short HEAD" % HERE)},
-    }
+    return runner.meta_row(args, timing, "browser", "em++ --version 2>/dev/null | head -1", {
+        "chromium": "dpkg-query -W -f '${Version}' chromium-shell",
+        "websockify": "dpkg-query -W -f '${Version}' websockify",
+        "node": "node --version"})
 
 
 def main():

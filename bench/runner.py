@@ -89,22 +89,26 @@ def failed_row(impl, scenario, opts, err):
             "msg": opts.get("msg", 0), "conns": opts.get("conns", 1), "error": err}
 
 
-def meta_row(args, timing):
+def meta_row(args, timing, platform_name="native", compiler="c++ --version | head -1", tools=None):
+    """The run's description row. tools: {key: shell command printing a version}."""
     def cmd(c):
         try:
             return subprocess.run(c, capture_output=True, text=True, shell=True).stdout.strip()
         except OSError:
             return ""
+    host = {"kernel": platform.release(), "cpus": os.cpu_count(),
+            "cpu_model": cmd("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"),
+            "loadavg_start": os.getloadavg()[0],
+            "compiler": cmd(compiler),
+            "boost": cmd("grep -m1 'define BOOST_LIB_VERSION' /usr/include/boost/version.hpp")}
+    for key, command in (tools or {}).items():
+        host[key] = cmd(command)
+    host["commit"] = cmd("git -C '%s' rev-parse --short HEAD" % os.path.dirname(os.path.abspath(__file__)))
     return {
-        "kind": "meta", "schema": 1, "platform": "native",
+        "kind": "meta", "schema": 1, "platform": platform_name,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "mode": "quick" if args.quick else "full", "rounds": args.rounds, "timing": timing,
-        "host": {"kernel": platform.release(), "cpus": os.cpu_count(),
-                 "cpu_model": cmd("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"),
-                 "loadavg_start": os.getloadavg()[0],
-                 "compiler": cmd("c++ --version | head -1"),
-                 "boost": cmd("grep -m1 'define BOOST_LIB_VERSION' /usr/include/boost/version.hpp"),
-                 "commit": cmd("git -C '%s' rev-parse --short HEAD" % os.path.dirname(os.path.abspath(__file__)))},
+        "host": host,
     }
 
 
