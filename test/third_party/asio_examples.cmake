@@ -108,3 +108,23 @@ if(NOT EMSCRIPTEN)
     asio_ds_port_asio_example(asio_${name} ${relpath})
   endforeach()
 endif()
+
+if(EMSCRIPTEN)
+  # In headless Chromium with real Direct Sockets: the throttling proxy listening
+  # in a page (TCPServerSocket), the timeout clients in a Worker and in a page,
+  # and the user-defined-clock timer in a page.
+  asio_ds_command(proxy_page asio_throttling_proxy page)
+  asio_ds_command(timeout_worker asio_blocking_tcp_client worker)
+  asio_ds_command(token_page asio_blocking_token_tcp_client page)
+  asio_ds_json(proxy_page_json ${proxy_page} 127.0.0.1 {port} 127.0.0.1 {port+1})
+  asio_ds_json(timeout_worker_json ${timeout_worker} 127.0.0.1 {port} "from a worker")
+  asio_ds_json(token_page_json ${token_page} 127.0.0.1 {port} "from a page")
+  add_test(NAME browser_asio_throttling_proxy COMMAND ${_pair}
+           --server ${echo1_json} --ready "echo server ready" --server ${proxy_page_json}
+           --client ${timeout_worker_json} --expect "Round trip time"
+           --client ${token_page_json} --expect "Round trip time")
+  asio_ds_command(cmd asio_time_t_timer page)
+  add_test(NAME browser_asio_time_t_timer COMMAND ${cmd})
+  set_tests_properties(browser_asio_time_t_timer PROPERTIES
+    PASS_REGULAR_EXPRESSION "Finished synchronous wait.*timeout.*Finished asynchronous wait")
+endif()
