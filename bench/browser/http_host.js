@@ -8,7 +8,7 @@ const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
 const { ISOLATION_HEADERS } = require('../../asio_directsockets/js/browser/isolation_headers');
-const { mimeType } = require('../../asio_directsockets/js/browser/static_server');
+const { listenOnLoopback, mimeType } = require('../../asio_directsockets/js/browser/static_server');
 
 // mounts: {'/prefix/': folder}; routes: {'/path': async (searchParams) => value} answered as
 // JSON (a number or string as plain text). Resolves to {port, origin, close()}.
@@ -48,24 +48,7 @@ async function startHost({ mounts, routes }) {
       res.end(data);
     });
   });
-  const sockets = new Set();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address();
-  return {
-    port,
-    origin: `http://127.0.0.1:${port}`,
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listenOnLoopback(server);
 }
 
 module.exports = { startHost };

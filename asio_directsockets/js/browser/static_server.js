@@ -94,6 +94,12 @@ async function startStaticServer({ mounts = {}, json = {}, files = {}, headers =
       stream.pipe(res);
     });
   });
+  return listenOnLoopback(server);
+}
+
+// Listens on 127.0.0.1 with an OS-chosen port; close() also ends open connections (a browser
+// keeps them alive), so that it never waits for them.
+async function listenOnLoopback(server) {
   const sockets = new Set();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -114,4 +120,4 @@ async function startStaticServer({ mounts = {}, json = {}, files = {}, headers =
   };
 }
 
-module.exports = { startStaticServer, mimeType, MIME_TYPES };
+module.exports = { startStaticServer, listenOnLoopback, mimeType, MIME_TYPES };
