@@ -248,14 +248,22 @@ def meta_block(d):
 
 # --- plots --------------------------------------------------------------------
 
-def plots(d, img_dir):
+def pyplot():
+    """matplotlib.pyplot with the file-only backend, or None (with a note) when it is missing."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        import matplotlib.ticker
+        import matplotlib.ticker  # noqa: F401  (plt.matplotlib.ticker below)
     except ImportError:
         print("matplotlib missing: no plots (bench/run.sh installs python3-matplotlib)", file=sys.stderr)
+        return None
+    return plt
+
+
+def plots(d, img_dir):
+    plt = pyplot()
+    if plt is None:
         return {}
     os.makedirs(img_dir, exist_ok=True)
     made = {}
@@ -350,7 +358,7 @@ def plots(d, img_dir):
         ax.set_xlim(0.5, 2.0)
         ax.set_xticks([0.5, 0.75, 1.0, 1.25, 1.5, 2.0])
         ax.set_xticklabels(["0.5", "0.75", "1", "1.25", "1.5", "2"])
-        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.xaxis.set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
         ax.axvline(1.0, color="k", lw=0.8)
         ax.axvline(TARGET, color="r", lw=0.8, ls="--", label=f"target {TARGET}×")
         ax.set_xlabel(f"ratio to {VARIANT_LABELS[BASELINE]}, > 1 = faster\n"

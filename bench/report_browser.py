@@ -157,13 +157,8 @@ def bridge(d):
 # --- plots --------------------------------------------------------------------------------------
 
 def plots(d, img_dir):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        import matplotlib.ticker
-    except ImportError:
-        print("matplotlib missing: no browser plots", file=sys.stderr)
+    plt = R.pyplot()
+    if plt is None:
         return {}
     os.makedirs(img_dir, exist_ok=True)
     made = {}
@@ -241,7 +236,7 @@ def plots(d, img_dir):
         ax.set_xlim(lo / 1.3, hi * 1.3)
         ax.set_xticks([t for t in ticks if lo / 1.3 <= t <= hi * 1.3])
         ax.set_xticklabels([f"{t:g}" for t in ticks if lo / 1.3 <= t <= hi * 1.3])
-        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.xaxis.set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
         ax.axvline(1.0, color="k", lw=0.8)
         ax.set_xlabel("ratio, > 1: asio_directsockets faster\n"
                       "thin bar: all per-round ratios; thick bar: their middle half")
