@@ -3,7 +3,6 @@ browser_runner.py): tables, the targets, plots. report.py calls blocks(); every 
 taken within the browser run, where all clients talked to the same native server."""
 import os
 import statistics
-import sys
 from collections import defaultdict
 
 import report as R
