@@ -90,9 +90,12 @@ t0=$SECONDS
 cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
   -DASIO_DS_FUZZ=ON -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build/fuzz -j"$jobs" --target ds_completion_fuzz
+# First the inputs that once failed (test/fuzz/regressions/), then new ones grown from them.
+build/fuzz/test/fuzz/ds_completion_fuzz test/fuzz/regressions/* 2>&1 | tail -n 3
 mkdir -p build/fuzz/corpus
 build/fuzz/test/fuzz/ds_completion_fuzz -max_total_time="${FUZZ_SECONDS:-60}" \
-  -print_final_stats=1 -artifact_prefix=build/fuzz/ build/fuzz/corpus 2>&1 | tail -n 15
+  -print_final_stats=1 -artifact_prefix=build/fuzz/ build/fuzz/corpus test/fuzz/regressions \
+  2>&1 | tail -n 15
 took fuzz $t0
 
 echo "== soak: 1000 connections held and verified for 60 s"

@@ -245,8 +245,8 @@ bool ensure_udp_open(int fd, record& r, error_code& ec) {
                        buffer_arg(r, SO_RCVBUF), v6only_arg(r));
   if (h < 0) {
     ops.erase(op);
-    r.open_result = -h;
-    ec = to_error_code(-h);
+    r.open_result = failure_code(h);
+    ec = to_error_code(failure_code(h));
     return true;
   }
   r.handle = h;
@@ -265,7 +265,7 @@ bool try_result(int r, int len, error_code& ec, std::size_t& bytes) {
     return true;
   }
   bytes = r > 0 ? static_cast<std::size_t>(r) : 0;
-  ec = r >= 0 ? error_code() : to_error_code(-r);
+  ec = r >= 0 ? error_code() : to_error_code(failure_code(r));
   return true;
 }
 
@@ -430,7 +430,7 @@ void listen(int fd, int backlog, error_code& ec) {
                          backlog > 0 ? backlog : 0, v6only_arg(*r));
   if (h < 0) {
     ops.erase(op);
-    ec = to_error_code(-h);
+    ec = to_error_code(failure_code(h));
     return;
   }
   r->handle = h;
@@ -475,7 +475,7 @@ bool start_connect(int fd, const sockaddr* addr, std::size_t len, error_code& ec
                           buffer_arg(*r, SO_SNDBUF), buffer_arg(*r, SO_RCVBUF), 0);
   if (h < 0) {
     ops.erase(op);
-    ec = to_error_code(-h);
+    ec = to_error_code(failure_code(h));
     return true;
   }
   r->handle = h;
@@ -538,7 +538,7 @@ void setsockopt(int fd, int level, int name, const void* data, std::size_t size,
       return;
     }
     int res = ads_multicast(r->handle, name == IP_ADD_MEMBERSHIP || name == IPV6_JOIN_GROUP, group);
-    ec = res < 0 ? to_error_code(-res) : error_code();
+    ec = res < 0 ? to_error_code(failure_code(res)) : error_code();
     return;
   }
   r->options[{level, name}] = std::string(static_cast<const char*>(data), size);

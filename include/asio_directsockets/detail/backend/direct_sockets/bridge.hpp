@@ -5,6 +5,8 @@
 
 #include <boost/system/error_code.hpp>
 
+#include <climits>
+
 #include <cstddef>
 
 extern "C" {
@@ -69,5 +71,11 @@ enum result : int {
 // Maps a bridge result to the boost::asio::error value a native program
 // would see in the same situation (docs/errors.md).
 boost::system::error_code to_error_code(int result);
+
+// The code inside a failed call's result (-code). The bridge is untrusted: INT_MIN has no
+// positive twin, so it becomes a code no build knows, which to_error_code maps to fault.
+constexpr int failure_code(int negative_result) noexcept {
+  return negative_result == INT_MIN ? INT_MAX : -negative_result;
+}
 
 }  // namespace asio_directsockets::detail::ds
