@@ -51,6 +51,8 @@ var AdsDirectSocketsLibrary = {
     RATE_SAMPLES: 8,        // drain-rate samples kept per socket (the slowest is used)
     DEFAULT_RATE: 16777216, // drain rate (bytes/s) assumed before a measurement exists
     GUARD_MIN_MS: 2,
+    REPLY_EVIDENCE: true,   // data from the peer after our last write settled ends the guard ...
+    QUIET_RATE: 67108864,   // ... while no recent drain-rate sample (bytes/s) is below this
     GUARD_MAX_MS: 1000,
     CLOSE_MIN_MS: 50,       // minimum wait between the last write and teardown
     CLOSE_MAX_MS: 30000,
@@ -92,7 +94,7 @@ var AdsDirectSocketsLibrary = {
       B.warned = {};
       B.pipes = {};
       B.stats = { drops: 0, checkedWrites: 0, probeWrites: 0, smallWrites: 0, undecided: 0,
-                  guardWaits: 0, probes: 0, bytesWritten: 0, internalErrors: 0 };
+                  guardWaits: 0, replyResets: 0, probes: 0, bytesWritten: 0, internalErrors: 0 };
       B.inited = true;
       return B;
     },
@@ -465,11 +467,11 @@ var AdsDirectSocketsLibrary = {
         wops: [], wq: [], wqBytes: 0, staging: null, wake: null, loop: null,
         werr: 0, shutdown: false, closing: false, writerClosed: false,
         pk: null, fillBound: 0, ub: 0, guarded: false, held: false, noProbe: false,
-        rate: 0, rates: [], durs: [], lastSettle: 0, lastProgress: 0, bytesOut: 0,
+        rate: 0, rates: [], durs: [], lastSettle: 0, lastProgress: 0, bytesOut: 0, lastReply: 0,
         // UDP send side
         sendOps: null,
         stats: { writes: 0, checkedWrites: 0, probeWrites: 0, smallWrites: 0, drops: 0,
-                 undecided: 0, guardWaits: 0, probe: 0, maxQueued: 0 }
+                 undecided: 0, guardWaits: 0, replyResets: 0, probe: 0, maxQueued: 0 }
       };
       B.socks.set(s.h, s);
       return s;
@@ -679,7 +681,10 @@ var AdsDirectSocketsLibrary = {
       if (r.done) s.rdone = true;
       else if (r.value) {
         var c = B.bytes(r.value);
-        if (c.length) s.leftover = c;
+        if (c.length) {
+          s.leftover = c;
+          s.lastReply = B.now();
+        }
       }
       if (s.closed) { s.leftover = null; return; }
       B.pumpRead(s);
@@ -875,6 +880,19 @@ var AdsDirectSocketsLibrary = {
       for (var i = 1; i < r.length; i++) if (r[i] < m) m = r[i];
       return m;
     },
+    // Reply evidence (docs/browser-bridge.md, "Reply evidence"): the peer sent data after our
+    // last write settled. In request/response traffic the peer has then read our request, so the
+    // pipe has drained, without the guard's wait. A peer that sends without reading could fool
+    // it, so it only counts while the connection shows no backpressure: no recent write settled
+    // late at a rate below QUIET_RATE (a peer that stops reading makes writes settle late, at a
+    // low rate, long before the pipe is full: partial writes always settle late). Like the wait,
+    // it only decides when fillBound may be reset; the proven bounds (ub, lo, hi) never are.
+    replyShowsDrain: function (s, n) {
+      var B = AdsBridge;
+      if (!B.REPLY_EVIDENCE || n > s.pk.lo || !(s.lastReply > s.lastSettle)) return false;
+      for (var i = 0; i < s.rates.length; i++) if (s.rates[i] < B.QUIET_RATE) return false;
+      return true;
+    },
     guardMs: function (s, cap) {
       var B = AdsBridge;
       var ms = 4 * cap / B.drainRate(s) * 1000;
@@ -972,6 +990,12 @@ var AdsDirectSocketsLibrary = {
         }
       }
       if (s.fillBound + n > k.lo && !s.guarded) {
+        if (B.replyShowsDrain(s, n)) {
+          s.stats.replyResets++;
+          B.stats.replyResets++;
+          s.fillBound = 0;
+          return;
+        }
         // Wait until the measured drain rate says the pipe should be empty (the heuristic
         // part), counted from the last settled write; then re-plan.
         s.stats.guardWaits++;
