@@ -47,6 +47,9 @@ var AdsDirectSocketsLibrary = {
     PIPE: 65536,            // Chromium's renderer->network send pipe (mojo default capacity)
     MAX_WRITE: 1048576,     // largest coalesced writer.write()
     QUEUE_LIMIT: 1048576,   // the staging queue admits a write while it holds less than this
+    POOL_MIN: 1024,         // admitted writes of POOL_MIN..POOL_MAX bytes are copied into
+    POOL_MAX: 65536,        // recycled buffers (power-of-two sizes) instead of fresh ones,
+    POOL_KEEP: 4,           // of which each socket keeps at most POOL_KEEP
     HOPS: 64,               // microtask turns that decide "settled within the current task"
     RATE_SAMPLES: 8,        // drain-rate samples kept per socket (the slowest is used)
     DEFAULT_RATE: 16777216, // drain rate (bytes/s) assumed before a measurement exists
@@ -464,7 +467,7 @@ var AdsDirectSocketsLibrary = {
         // UDP receive side: datagrams read ahead, and the peer a bound socket is connected to
         inbox: [], inboxOn: false, peer: null,
         // TCP send side
-        wops: [], wq: [], wqBytes: 0, staging: null, wake: null, loop: null,
+        wops: [], wq: [], wqBytes: 0, staging: null, pool: [], wake: null, loop: null,
         werr: 0, shutdown: false, closing: false, writerClosed: false,
         pk: null, fillBound: 0, ub: 0, guarded: false, held: false, noProbe: false,
         rate: 0, rates: [], durs: [], lastSettle: 0, lastProgress: 0, bytesOut: 0, lastReply: 0,
@@ -776,13 +779,40 @@ var AdsDirectSocketsLibrary = {
       while (s.wops.length && s.wqBytes < B.QUEUE_LIMIT && !s.werr) {
         var o = s.wops.shift();
         var len = o.len;
-        s.wq.push(HEAPU8.slice(o.buf, o.buf + len));
+        s.wq.push(B.copyOut(s, o.buf, len));
         s.wqBytes += len;
         if (s.wqBytes > s.stats.maxQueued) s.stats.maxQueued = s.wqBytes;
         B.complete(o, B.OK, len);
       }
       if (s.wqBytes && s.wake) B.wakeWriter(s);
       if (s.polls.length) B.checkPolls(s);
+    },
+    // A copy of wasm memory [ptr, ptr + len) for the staging queue. Mid-sized copies go into a
+    // recycled buffer: a fresh ArrayBuffer per write (allocated, zeroed, later collected) cost as
+    // much as Blink's own write of it in request/response traffic.
+    copyOut: function (s, ptr, len) {
+      var B = AdsBridge;
+      if (len < B.POOL_MIN || len > B.POOL_MAX) return HEAPU8.slice(ptr, ptr + len);
+      var size = B.POOL_MIN;
+      while (size < len) size *= 2;
+      var ab = null;
+      for (var i = s.pool.length - 1; i >= 0; i--) {
+        if (s.pool[i].byteLength === size) { ab = s.pool[i]; s.pool.splice(i, 1); break; }
+      }
+      var out = new Uint8Array(ab || new ArrayBuffer(size), 0, len);
+      out.set(HEAPU8.subarray(ptr, ptr + len));
+      return out;
+    },
+    // Takes back a queued copy's buffer once nothing refers to it any more: its bytes were
+    // copied into the staging buffer, or the write of it settled (Blink has then copied or
+    // dropped it all, and a dropped write has been re-issued from it before).
+    recycle: function (s, view) {
+      var B = AdsBridge;
+      var ab = view.buffer;
+      var size = ab.byteLength;
+      if (size < B.POOL_MIN || size > B.POOL_MAX || (size & (size - 1)) !== 0) return;
+      if (s.staging && ab === s.staging.buffer) return;
+      if (s.pool.length < B.POOL_KEEP) s.pool.push(ab);
     },
     wakeWriter: function (s) {
       var f = s.wake;
@@ -809,7 +839,7 @@ var AdsDirectSocketsLibrary = {
           var k = Math.min(b.length, n - off);
           out.set(k === b.length ? b : b.subarray(0, k), off);
           off += k;
-          if (k === b.length) q.shift(); else q[0] = b.subarray(k);
+          if (k === b.length) { q.shift(); B.recycle(s, b); } else q[0] = b.subarray(k);
         }
       }
       s.wqBytes -= n;
@@ -1062,6 +1092,7 @@ var AdsDirectSocketsLibrary = {
         s.fillBound += n;
         break;
       }
+      B.recycle(s, buf);
       B.settled(s, n);
     },
     onWriteError: function (s, e) {
@@ -1070,6 +1101,7 @@ var AdsDirectSocketsLibrary = {
       s.wq = [];
       s.wqBytes = 0;
       s.staging = null;
+      s.pool = [];
       var ops = s.wops;
       s.wops = [];
       for (var i = 0; i < ops.length; i++) B.complete(ops[i], B.takeConnError(s, 'write'), 0);
@@ -1509,6 +1541,7 @@ var AdsDirectSocketsLibrary = {
       s.wq = [];
       s.wqBytes = 0;
       s.staging = null;
+      s.pool = [];
       B.abortNow(s).then(null, function (e) { AdsBridge.internalError(e); });
     },
     abortNow: async function (s) {
@@ -1559,6 +1592,7 @@ var AdsDirectSocketsLibrary = {
       s.inbox = [];
       s.wq = [];
       s.staging = null;
+      s.pool = [];
       s.backlog = [];
     },
     // Graceful: the writer loop drains what was accepted, waits for the pipe (closeGraceMs) and
