@@ -7,7 +7,9 @@
 //
 //   {"cmd": "run", "id": 1, "client": "program" | "js", "program": "bench_client_wasm.js",
 //    "mode": "page" | "worker", "args": [...], "waitForExit": false, "timeoutS": 60,
-//    "proxyPids": [], "bridgeStats": false}
+//    "proxyPids": [], "bridgeStats": false,
+//    "profile": "out.cpuprofile", "trace": "out.trace.json"}   (both optional, for analysis:
+//    a V8 CPU profile of the page; a Chromium trace of every process, see startTrace)
 //     -> {"id": 1, "kind": "exit", "status": 0, "out": [lines], "err": [lines], "seconds": 1.2}
 //        kind: exit | abort | exception | timeout | crash | load | no-direct-sockets | error
 //   {"cmd": "restart", "id": 2}   -> {"id": 2, "kind": "restarted"}  (a fresh browser and profile)
@@ -153,6 +155,7 @@ class Driver {
       message: `timed out after ${cmd.timeoutS} s` }), (cmd.timeoutS || 120) * 1000);
     const url = cmd.client === 'js' ? `${this.host.origin}/bench/js.html` : `${this.host.origin}/runner/index.html`;
     if (cmd.profile) await this.startProfile(cmd.profileIntervalUs);
+    if (cmd.trace) await this.startTrace(cmd.traceCategories);
     try {
       const nav = await this.browser.cdp.send('Page.navigate', { url }, this.page);
       if (nav && nav.errorText) this.finish({ kind: 'load', status: 126, message: nav.errorText });
@@ -162,6 +165,7 @@ class Driver {
     await r.done;
     clearTimeout(timer);
     if (cmd.profile) await this.stopProfile(cmd.profile).catch((e) => r.err.push(`[driver] profile: ${e.message}`));
+    if (cmd.trace) await this.stopTrace(cmd.trace).catch((e) => r.err.push(`[driver] trace: ${e.message}`));
     // Leave the page: its sockets close and its memory goes before the next measurement.
     let crashed = r.result.kind === 'crash';
     if (!crashed) {
@@ -197,6 +201,29 @@ class Driver {
   async stopProfile(file) {
     const { profile } = await this.browser.cdp.send('Profiler.stop', {}, this.page);
     require('node:fs').writeFileSync(file, JSON.stringify(profile));
+  }
+
+  // A Chromium trace of the whole browser (all processes) while the client runs, saved as JSON
+  // for chrome://tracing or Perfetto: where a round trip's time goes between the renderer, its
+  // IO thread and the network service.
+  async startTrace(categories) {
+    const cdp = this.browser.cdp;
+    this.traceEvents = [];
+    this.onTraceData = (p) => { for (const e of p.value || []) this.traceEvents.push(e); };
+    cdp.on('Tracing.dataCollected', this.onTraceData);
+    await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: {
+      includedCategories: (categories || 'toplevel,v8,blink,mojom,ipc,net,disabled-by-default-v8.gc')
+        .split(',') } });
+  }
+
+  async stopTrace(file) {
+    const cdp = this.browser.cdp;
+    const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await done;
+    cdp.off('Tracing.dataCollected', this.onTraceData);
+    require('node:fs').writeFileSync(file, JSON.stringify({ traceEvents: this.traceEvents }));
+    this.traceEvents = null;
   }
 
   // CPU ns of the client side (who=client: the browser's processes and the run's proxies) or of
