@@ -7,8 +7,10 @@
 #include <asio_directsockets/detail/clock_math.hpp>
 #include <asio_directsockets/detail/context_marker.hpp>
 #include <asio_directsockets/detail/executor_op.hpp>
+#include <asio_directsockets/detail/handler_work.hpp>
 #include <asio_directsockets/detail/scheduler.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/detail/wrapped_handler.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution.hpp>
@@ -285,5 +287,25 @@ class io_context::work {
 };
 
 using io_service = io_context;
+
+namespace detail {
+
+// handler_work's fast path (detail/handler_work.hpp): our executors, bare or in any_io_executor.
+template <typename Allocator, unsigned int Bits>
+struct runs_inline_in_own_context<io_context::basic_executor_type<Allocator, Bits>> {
+  static bool check(const io_context::basic_executor_type<Allocator, Bits>& ex) noexcept {
+    return ex.query(boost::asio::execution::blocking) == boost::asio::execution::blocking.possibly;
+  }
+};
+
+template <>
+struct runs_inline_in_own_context<boost::asio::any_io_executor> {
+  static bool check(const boost::asio::any_io_executor& ex) noexcept {
+    const auto* own = ex.target<io_context::executor_type>();
+    return own && runs_inline_in_own_context<io_context::executor_type>::check(*own);
+  }
+};
+
+}  // namespace detail
 
 }  // namespace asio_directsockets

@@ -9,6 +9,7 @@
 #include <boost/asio/prefer.hpp>
 
 #include <memory>
+#include <optional>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -53,13 +54,46 @@ class executor_work<Executor, false> {
   boost::asio::executor_work_guard<Executor> guard_;
 };
 
+// Whether an executor is one of this library's io_context executors that runs a function inline
+// when called from inside its context (blocking.possibly), directly or inside any_io_executor.
+// Specialised in io_context.hpp; anything else is false.
+template <typename Executor, typename = void>
+struct runs_inline_in_own_context {
+  static bool check(const Executor&) noexcept { return false; }
+};
+
+// The work for one operation's handler. When the handler's executor is the I/O object's own
+// io_context executor (the common case: no strand, no bind_executor), neither tracked work nor a
+// trip through the type-erased executor is needed, as in Boost.Asio's own handler_work: the
+// completion runs from that context's run loop on this thread, and the pending operation itself
+// counts as the context's work until the handler has returned. The handler is called directly.
 template <typename Handler, typename IoExecutor>
-class handler_work : public executor_work<boost::asio::associated_executor_t<Handler, IoExecutor>> {
-  using base = executor_work<boost::asio::associated_executor_t<Handler, IoExecutor>>;
+class handler_work {
+  using executor_type = boost::asio::associated_executor_t<Handler, IoExecutor>;
 
  public:
-  handler_work(const Handler& h, const IoExecutor& io_ex)
-      : base(boost::asio::get_associated_executor(h, io_ex)) {}
+  handler_work(const Handler& h, const IoExecutor& io_ex) {
+    const executor_type ex = boost::asio::get_associated_executor(h, io_ex);
+    if (!is_own(ex, io_ex)) work_.emplace(ex);
+  }
+
+  template <typename Function>
+  void complete(Function&& f) {
+    if (work_)
+      work_->complete(std::forward<Function>(f));
+    else
+      std::forward<Function>(f)();
+  }
+
+ private:
+  static bool is_own(const executor_type& ex, const IoExecutor& io_ex) noexcept {
+    if constexpr (std::is_same_v<executor_type, IoExecutor>)
+      return runs_inline_in_own_context<IoExecutor>::check(io_ex) && ex == io_ex;
+    else
+      return false;
+  }
+
+  std::optional<executor_work<executor_type>> work_;
 };
 
 // A handler bound to its completion arguments: what the executor runs.
