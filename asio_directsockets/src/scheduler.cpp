@@ -1,5 +1,7 @@
 #include <asio_directsockets/detail/scheduler.hpp>
 
+#include <asio_directsockets/detail/clock_now.hpp>
+
 #include <boost/asio/detail/thread_context.hpp>
 #include <boost/asio/detail/thread_info_base.hpp>
 
@@ -214,7 +216,7 @@ std::size_t scheduler::run_many(long long timeout_usec, std::size_t limit,
   while (n < limit) {
     long long budget = timeout_usec;
     if (deadline) {
-      auto left = *deadline - std::chrono::steady_clock::now();
+      auto left = *deadline - detail::steady_now();
       budget = std::chrono::duration_cast<std::chrono::microseconds>(left).count();
       if (budget < 0) budget = 0;
     }
@@ -222,7 +224,7 @@ std::size_t scheduler::run_many(long long timeout_usec, std::size_t limit,
     std::size_t ran = do_run_one(lock, budget);
     if (ran == 0) {
       if (yielded_) break;
-      if (deadline && !stopped_ && std::chrono::steady_clock::now() < *deadline) continue;
+      if (deadline && !stopped_ && detail::steady_now() < *deadline) continue;
       break;
     }
     n += ran;

@@ -3,6 +3,7 @@
 // cancel() on a timer is O(log n) and a timer can have several waiters.
 #pragma once
 
+#include <asio_directsockets/detail/clock_now.hpp>
 #include <asio_directsockets/detail/operation.hpp>
 
 #include <boost/asio/error.hpp>
@@ -62,7 +63,7 @@ class timer_queue : public timer_queue_base {
     if (heap_.empty()) return max_usec;
     // Not WaitTraits::to_wait_duration(time_point): it computes now + max(),
     // which overflows and reports every deadline as "never".
-    const time_point now = Clock::now();
+    const time_point now = clock_now<Clock>::get();
     const time_point expiry = heap_[0].time;
     if (!(now < expiry)) return 0;
     auto d = WaitTraits::to_wait_duration(expiry - now);
@@ -75,7 +76,7 @@ class timer_queue : public timer_queue_base {
 
   void get_ready_timers(op_queue& ops) override {
     if (heap_.empty()) return;
-    const time_point now = Clock::now();
+    const time_point now = clock_now<Clock>::get();
     while (!heap_.empty() && !(now < heap_[0].time)) {
       per_timer_data* timer = heap_[0].timer;
       ops.push(timer->ops_);

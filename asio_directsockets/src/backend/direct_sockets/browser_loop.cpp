@@ -1,6 +1,7 @@
 #include <asio_directsockets/detail/backend/direct_sockets/bridge.hpp>
 #include <asio_directsockets/detail/backend/direct_sockets/browser_loop.hpp>
 #include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
+#include <asio_directsockets/detail/clock_now.hpp>
 #include <asio_directsockets/detail/scheduler.hpp>
 
 #include <emscripten/emscripten.h>
@@ -49,14 +50,14 @@ void drain_all() {
   // Handlers run for one time slice at most: a context whose handlers keep
   // coming must still let the event loop deliver socket completions (and
   // the page stay responsive); the rest runs in the next drain.
-  const auto slice_end = std::chrono::steady_clock::now() + ds::browser_time_slice;
+  const auto slice_end = steady_now() + ds::browser_time_slice;
   bool more = false;
   const std::vector<scheduler*> contexts = attached;
   for (scheduler* s : contexts) {
     if (!is_attached(s)) continue;  // destroyed by an earlier handler
     try {
       while (s->poll_one() != 0) {
-        if (std::chrono::steady_clock::now() >= slice_end) {
+        if (steady_now() >= slice_end) {
           more = true;
           break;
         }

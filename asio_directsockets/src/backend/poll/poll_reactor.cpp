@@ -368,12 +368,11 @@ bool poll_reactor::run_browser(std::unique_lock<std::mutex>& lock, long long use
     // complete at once, like reads at EOF) yields one turn of it every time
     // slice, or network I/O would starve (the browser twin of the
     // scheduler's fairness poll).
-    if (ds::can_block() &&
-        std::chrono::steady_clock::now() - last_event_loop_turn_ >= ds::browser_time_slice) {
+    if (ds::can_block() && steady_now() - last_event_loop_turn_ >= ds::browser_time_slice) {
       lock.unlock();
       ds::yield();
       lock.lock();
-      last_event_loop_turn_ = std::chrono::steady_clock::now();
+      last_event_loop_turn_ = steady_now();
       dispatch_browser_events(completed);
       finish_timers(completed);
     }
@@ -387,7 +386,7 @@ bool poll_reactor::run_browser(std::unique_lock<std::mutex>& lock, long long use
   lock.unlock();
   ds::wait(static_cast<int>((usec + 999) / 1000));
   lock.lock();
-  last_event_loop_turn_ = std::chrono::steady_clock::now();
+  last_event_loop_turn_ = steady_now();
   dispatch_browser_events(completed);
   finish_timers(completed);
   polled_states_.clear();

@@ -4,6 +4,7 @@
 // the owning scheduler's mutex; poll(2) itself runs with the mutex released.
 #pragma once
 
+#include <asio_directsockets/detail/clock_now.hpp>
 #include <asio_directsockets/detail/operation.hpp>
 #include <asio_directsockets/detail/reactor_op.hpp>
 #include <asio_directsockets/detail/timer_queue.hpp>
@@ -123,7 +124,7 @@ class poll_reactor {
   std::vector<descriptor_state*> polled_states_;
 #if defined(__EMSCRIPTEN__)
   // When this thread last let the browser's event loop run (blocking mode).
-  std::chrono::steady_clock::time_point last_event_loop_turn_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_event_loop_turn_ = steady_now();
 #endif
 };
 
