@@ -467,7 +467,7 @@ var AdsDirectSocketsLibrary = {
         // UDP receive side: datagrams read ahead, and the peer a bound socket is connected to
         inbox: [], inboxOn: false, peer: null,
         // TCP send side
-        wops: [], wq: [], wqBytes: 0, staging: null, pool: [], wake: null, loop: null,
+        wops: [], wq: [], wqBytes: 0, staging: null, pool: [], wake: null, loop: null, inflight: null,
         werr: 0, shutdown: false, closing: false, writerClosed: false,
         pk: null, fillBound: 0, ub: 0, guarded: false, held: false, noProbe: false,
         rate: 0, rates: [], durs: [], lastSettle: 0, lastProgress: 0, bytesOut: 0, lastReply: 0,
@@ -784,7 +784,10 @@ var AdsDirectSocketsLibrary = {
         if (s.wqBytes > s.stats.maxQueued) s.stats.maxQueued = s.wqBytes;
         B.complete(o, B.OK, len);
       }
-      if (s.wqBytes && s.wake) B.wakeWriter(s);
+      if (s.wqBytes && s.wake) {
+        B.issueNow(s);
+        B.wakeWriter(s);
+      }
       if (s.polls.length) B.checkPolls(s);
     },
     // A copy of wasm memory [ptr, ptr + len) for the staging queue. Mid-sized copies go into a
@@ -963,6 +966,10 @@ var AdsDirectSocketsLibrary = {
       try {
         for (;;) {
           if (s.werr) break;
+          if (s.inflight) {
+            await B.finishWrite(s);
+            continue;
+          }
           if (s.wqBytes === 0) {
             if (s.closing || s.shutdown) break;
             await new Promise(function (r) { s.wake = r; });
@@ -996,8 +1003,9 @@ var AdsDirectSocketsLibrary = {
     //    Otherwise it goes after the guard like any unchecked write, and if it settles late it
     //    still proves hi = ub + lo;
     //  - everything else is not checkable: written while fillBound leaves room, else after the
-    //    rate-based guard wait, and never re-issued.
-    writeStep: async function (s) {
+    //    rate-based guard wait (or reply evidence), and never re-issued.
+    // Returns { n, kind } to write now, or { wait: 'hold' | 'reply' | 'guard' }; changes nothing.
+    plan: function (s) {
       var B = AdsBridge;
       var k = s.pk;
       var n = Math.min(s.wqBytes, B.MAX_WRITE);
@@ -1005,94 +1013,133 @@ var AdsDirectSocketsLibrary = {
       var kind = 'small';
       if (T) {
         if (s.wqBytes - n > 0 && s.wqBytes - n <= T) n = s.wqBytes;   // merge the tail
-        if (n > T) return B.writeAndSettle(s, n, 'checked');
+        if (n > T) return { n: n, kind: 'checked' };
       } else if (k.hi === Infinity) {
         if (s.wqBytes > k.lo && !s.noProbe) {
           n = k.lo + 1;
           kind = 'probe';
-          if (s.ub < k.lo) return B.writeAndSettle(s, n, kind);
+          if (s.ub < k.lo) return { n: n, kind: kind };
         } else if (s.ub < k.lo && s.ub + n >= k.lo && !s.held) {
           // This small write would end the chance to probe on this connection: give the
           // program one macrotask to queue more first.
-          s.held = true;
-          await B.macrotaskP();
-          return;
+          return { wait: 'hold' };
         }
       }
       if (s.fillBound + n > k.lo && !s.guarded) {
-        if (B.replyShowsDrain(s, n)) {
-          s.stats.replyResets++;
-          B.stats.replyResets++;
-          s.fillBound = 0;
-          return;
-        }
+        return { wait: B.replyShowsDrain(s, n) ? 'reply' : 'guard' };
+      }
+      return { n: n, kind: kind };
+    },
+    replyReset: function (s) {
+      s.stats.replyResets++;
+      AdsBridge.stats.replyResets++;
+      s.fillBound = 0;
+    },
+    writeStep: async function (s) {
+      var B = AdsBridge;
+      var step = B.plan(s);
+      if (step.wait === 'hold') {
+        s.held = true;
+        await B.macrotaskP();
+        return;
+      }
+      if (step.wait === 'reply') {
+        B.replyReset(s);
+        return;
+      }
+      if (step.wait === 'guard') {
         // Wait until the measured drain rate says the pipe should be empty (the heuristic
         // part), counted from the last settled write; then re-plan.
         s.stats.guardWaits++;
         B.stats.guardWaits++;
-        var w = s.lastSettle + B.guardMs(s, k.lo) - B.now();
+        var w = s.lastSettle + B.guardMs(s, s.pk.lo) - B.now();
         if (w > 0) await B.sleep(w);
         s.fillBound = 0;
         s.guarded = true;
         return;
       }
-      return B.writeAndSettle(s, n, kind);
+      B.startWrite(s, step.n, step.kind);
+      return B.finishWrite(s);
     },
-    // Takes n bytes, writes them, and classifies the outcome with ub0 (a strict upper bound on
-    // the pipe's content when the write started) and the proven bounds lo <= C <= hi:
+    // The program queued data while the writer loop was idle: a write the loop would make at
+    // once is issued now, inside the program's own call. (The loop itself resumes only when the
+    // program returns to the event loop: in blocking mode, after run() went to sleep, which
+    // would delay every request by the rest of the program's turn.) Waits stay with the loop.
+    issueNow: function (s) {
+      var B = AdsBridge;
+      if (!s.wake || s.inflight || s.werr || !s.writer || s.state !== 'open') return;
+      var step = B.plan(s);
+      if (step.wait === 'reply') {
+        B.replyReset(s);
+        step = B.plan(s);
+      }
+      if (!step.wait) B.startWrite(s, step.n, step.kind);
+    },
+    // Takes n bytes and issues them as one write (s.inflight, finished by finishWrite).
+    startWrite: function (s, n, kind) {
+      var B = AdsBridge;
+      s.guarded = false;
+      if (kind === 'checked') { s.stats.checkedWrites++; B.stats.checkedWrites++; }
+      else if (kind === 'probe') { s.stats.probeWrites++; B.stats.probeWrites++; }
+      else { s.stats.smallWrites++; B.stats.smallWrites++; }
+      var f = { n: n, kind: kind, buf: null, t0: B.now(), ub0: s.ub, attempt: 0, inTask: null };
+      s.inflight = f;   // before take(): it admits waiting writes, which must not issue again
+      f.buf = B.take(s, n);
+      f.inTask = B.issue(s, f.buf);
+      f.inTask.then(null, B.noop);   // finishWrite sees the failure; not an unhandled rejection
+    },
+    // Classifies the write in flight with ub0 (a strict upper bound on the pipe's content when
+    // it started) and the proven bounds lo <= C <= hi:
     //  - settled in a later task: accepted; it did not fit, so C < ub0 + n (a new hi);
     //  - settled within the task and ub0 < lo: the pipe was not full, so nothing was dropped:
     //    accepted, and C >= n (a new lo if n > lo);
     //  - settled within the task and n > hi: it cannot have fit: dropped, re-issue the
     //    identical bytes after a macrotask (twice), then after 1, 2, 4 ... 16 ms;
     //  - otherwise undecidable: counted as accepted (never duplicate data).
-    writeAndSettle: async function (s, n, kind) {
+    finishWrite: async function (s) {
       var B = AdsBridge;
       var k = s.pk;
-      s.guarded = false;
-      if (kind === 'checked') { s.stats.checkedWrites++; B.stats.checkedWrites++; }
-      else if (kind === 'probe') { s.stats.probeWrites++; B.stats.probeWrites++; }
-      else { s.stats.smallWrites++; B.stats.smallWrites++; }
-      var buf = B.take(s, n);
-      var t0 = B.now();
-      var attempt = 0;
+      var f = s.inflight;
+      var n = f.n;
       for (;;) {
-        var ub0 = s.ub;
-        var inTask = await B.issue(s, buf);
+        var inTask = await f.inTask;
         if (!inTask) {
-          if (ub0 < Infinity) B.learnHi(s, ub0 + n - 1);
+          if (f.ub0 < Infinity) B.learnHi(s, f.ub0 + n - 1);
           s.ub = k.hi;
           s.fillBound = k.lo;
-          B.noteRate(s, n, B.now() - t0);
+          B.noteRate(s, n, B.now() - f.t0);
           break;
         }
-        if (ub0 < k.lo) {
+        if (f.ub0 < k.lo) {
           if (n > k.lo) B.learnLo(s, n);
-          s.ub = ub0 + n;
+          s.ub = f.ub0 + n;
           s.fillBound += n;
           break;
         }
         if (n > k.hi && k.lo <= k.hi) {
           s.stats.drops++;
           B.stats.drops++;
-          attempt++;
+          f.attempt++;
           s.lastProgress = B.now();
-          if (attempt <= 2) await B.macrotaskP();
-          else await B.sleep(Math.min(1 << (attempt - 3), 16));
+          if (f.attempt <= 2) await B.macrotaskP();
+          else await B.sleep(Math.min(1 << (f.attempt - 3), 16));
           if (s.werr) return;
+          f.ub0 = s.ub;
+          f.inTask = B.issue(s, f.buf);
           continue;
         }
         // A probe that settled within the task although the pipe may have been full: a
         // bigger pipe is the likely reason (in Chromium 156 it would mean the guard failed).
         // Probing again could not decide either; stop probing on this connection.
-        if (kind === 'probe') s.noProbe = true;
+        if (f.kind === 'probe') s.noProbe = true;
         s.stats.undecided++;
         B.stats.undecided++;
-        s.ub = ub0 + n;
+        s.ub = f.ub0 + n;
         s.fillBound += n;
         break;
       }
-      B.recycle(s, buf);
+      s.inflight = null;
+      B.recycle(s, f.buf);
       B.settled(s, n);
     },
     onWriteError: function (s, e) {
@@ -1102,6 +1149,7 @@ var AdsDirectSocketsLibrary = {
       s.wqBytes = 0;
       s.staging = null;
       s.pool = [];
+      s.inflight = null;
       var ops = s.wops;
       s.wops = [];
       for (var i = 0; i < ops.length; i++) B.complete(ops[i], B.takeConnError(s, 'write'), 0);
