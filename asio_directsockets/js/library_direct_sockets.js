@@ -917,9 +917,10 @@ var AdsDirectSocketsLibrary = {
     // last write settled. In request/response traffic the peer has then read our request, so the
     // pipe has drained, without the guard's wait. A peer that sends without reading could fool
     // it, so it only counts while the connection shows no backpressure: no recent write settled
-    // late at a rate below QUIET_RATE (a peer that stops reading makes writes settle late, at a
-    // low rate, long before the pipe is full: partial writes always settle late). Like the wait,
-    // it only decides when fillBound may be reset; the proven bounds (ub, lo, hi) never are.
+    // late at a rate below QUIET_RATE (once a peer stops reading, the write that fits only partly
+    // into the pipe settles late, at a low rate; writes that fill it exactly do not, the limit
+    // this shares with the wait). Like the wait, it only decides when fillBound may be reset;
+    // the proven bounds (ub, lo, hi) never are.
     replyShowsDrain: function (s, n) {
       var B = AdsBridge;
       if (!B.REPLY_EVIDENCE || n > s.pk.lo || !(s.lastReply > s.lastSettle)) return false;
