@@ -1198,9 +1198,10 @@ var AdsDirectSocketsLibrary = {
       if (len === 0) return 0;
       if (s.wops.length || s.wqBytes >= B.QUEUE_LIMIT) return -B.WOULD_BLOCK;
       var n = Math.min(len, B.QUEUE_LIMIT - s.wqBytes);   // partial, as a full send buffer
-      s.wq.push(HEAPU8.slice(buf, buf + n));
+      s.wq.push(B.copyOut(s, buf, n));
       s.wqBytes += n;
       if (s.wqBytes > s.stats.maxQueued) s.stats.maxQueued = s.wqBytes;
+      // (the loop writes later: what one task queues stays within QUEUE_LIMIT, as a send buffer)
       if (s.wake) B.wakeWriter(s);
       return n;
     },

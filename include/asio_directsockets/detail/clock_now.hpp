@@ -25,8 +25,8 @@ template <>
 struct clock_now<std::chrono::steady_clock> {
   static std::chrono::steady_clock::time_point get() noexcept {
     const double ms = emscripten_get_now();
-    // library.js clock_gettime: tv_sec = (now / 1000) | 0, tv_nsec = ((now % 1000) * 1000 * 1000) |
-    // 0
+    // As library.js's clock_gettime: tv_sec = (now / 1000) | 0,
+    // tv_nsec = ((now % 1000) * 1000 * 1000) | 0.
     const auto sec = static_cast<std::int32_t>(ms / 1000);
     const auto nsec = static_cast<std::int32_t>(std::fmod(ms, 1000.0) * 1000 * 1000);
     return std::chrono::steady_clock::time_point(

@@ -57,7 +57,7 @@ class executor_work<Executor, false> {
 // Whether an executor is one of this library's io_context executors that runs a function inline
 // when called from inside its context (blocking.possibly), directly or inside any_io_executor.
 // Specialised in io_context.hpp; anything else is false.
-template <typename Executor, typename = void>
+template <typename Executor>
 struct runs_inline_in_own_context {
   static bool check(const Executor&) noexcept { return false; }
 };

@@ -246,7 +246,7 @@ bool ensure_udp_open(int fd, record& r, error_code& ec) {
   if (h < 0) {
     ops.erase(op);
     r.open_result = failure_code(h);
-    ec = to_error_code(failure_code(h));
+    ec = to_error_code(r.open_result);
     return true;
   }
   r.handle = h;

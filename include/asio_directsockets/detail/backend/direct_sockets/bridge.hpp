@@ -6,7 +6,6 @@
 #include <boost/system/error_code.hpp>
 
 #include <climits>
-
 #include <cstddef>
 
 extern "C" {
