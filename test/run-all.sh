@@ -18,14 +18,32 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 jobs=${JOBS:-$(nproc)}
 
+# Each step's wall time, printed at the end and on failure (CI shows the tail of the log).
+step_name="" step_start=$SECONDS times=()
+step() {
+  [ -n "$step_name" ] && times+=("$step_name $((SECONDS - step_start)) s")
+  step_name=$1 step_start=$SECONDS
+  echo "== $2"
+}
+report_times() {
+  local rc=$?
+  [ -n "$step_name" ] && times+=("$step_name $((SECONDS - step_start)) s")
+  echo "run-all step times (total $SECONDS s):"
+  printf '   %s\n' "${times[@]}"
+  [ "$rc" -ne 0 ] && echo "run-all: FAILED in step '$step_name' (exit $rc)"
+  return "$rc"
+}
+trap report_times EXIT
+
+step setup "setup: packages, Chromium, npm tools"
 .ci/setup
 
-echo "== native build and tests"
+step native "native build and tests"
 cmake -S . -B build/native -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/native -j"$jobs"
 (cd build/native && ctest --output-on-failure -j1)
 
-echo "== ASan + UBSan"
+step asan "ASan + UBSan"
 cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
   -DASIO_DS_SANITIZE=address,undefined -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_BUILD_THIRD_PARTY=OFF \
   >/dev/null
@@ -33,25 +51,23 @@ cmake --build build/sanitize -j"$jobs"
 (cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j1 -E conformance_boost_asio)
 
-echo "== WebAssembly build; its tests under Node (the Node implementation of Direct Sockets)"
+step wasm_build "WebAssembly build"
 export NODE_PATH=/usr/share/nodejs
 emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_TESTS=ON \
   "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch;-r;$root/asio_directsockets/js/node/register.js" \
   >/dev/null
 cmake --build build/wasm -j"$jobs"
+step wasm_node "the WebAssembly build's tests under Node (the Node implementation of Direct Sockets)"
 (cd build/wasm && ctest --output-on-failure -j1 -LE browser)
 
-echo "== JS: Node Direct Sockets implementation and the browser bridge"
+step js "JS: Node Direct Sockets implementation and the browser bridge"
 node --test "$root/asio_directsockets/js/test/"
 
-echo "== browser: the same wasm build in headless Chromium with real Direct Sockets"
+step browser "browser: the same wasm build in headless Chromium with real Direct Sockets"
 (cd build/wasm && ctest --output-on-failure -j1 -L browser)
 node --test "$root/asio_directsockets/js/browser/test/"
 
-# Prints how long the step that started at $1 (bash SECONDS) took.
-took() { echo "   ($1: $((SECONDS - $2)) s)"; }
-
-echo "== hardening tools: valgrind, clang with libFuzzer"
+step tools "hardening tools: valgrind, clang with libFuzzer"
 need=()
 for pkg in valgrind clang libclang-rt-14-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
@@ -62,17 +78,14 @@ if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need[@]}"
 fi
 
-echo "== ThreadSanitizer: threads posting, several threads running one context"
-t0=$SECONDS
+step tsan "ThreadSanitizer: threads posting, several threads running one context"
 cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
   -DASIO_DS_SANITIZE=thread -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build/tsan -j"$jobs" --target native_only conformance_ours
 (cd build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
   ctest --output-on-failure -j1 -R '^(native_only|conformance_ours)$')
-took tsan $t0
 
-echo "== valgrind memcheck: the conformance and native-only suites (leaks are errors)"
-t0=$SECONDS
+step valgrind "valgrind memcheck: the conformance and native-only suites (leaks are errors)"
 memcheck=(valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite,indirect
           --error-exitcode=99 --quiet)
 # Two cases assert timing that valgrind's emulation cannot keep, and run in every other step:
@@ -83,10 +96,8 @@ memcheck=(valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=def
 "${memcheck[@]}" build/native/test/native/native_only --color_output=no --log_level=test_suite \
   '--run_test=!idle_cpu'
 ASIO_DS_FUZZ_RUNS=2000 "${memcheck[@]}" build/native/test/fuzz/ds_fuzz_replay --color_output=no
-took valgrind $t0
 
-echo "== fuzz: libFuzzer over the Direct Sockets backend's C++ completion path"
-t0=$SECONDS
+step fuzz "fuzz: libFuzzer over the Direct Sockets backend's C++ completion path"
 cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
   -DASIO_DS_FUZZ=ON -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build/fuzz -j"$jobs" --target ds_completion_fuzz
@@ -96,12 +107,9 @@ mkdir -p build/fuzz/corpus
 build/fuzz/test/fuzz/ds_completion_fuzz -max_total_time="${FUZZ_SECONDS:-60}" \
   -print_final_stats=1 -artifact_prefix=build/fuzz/ build/fuzz/corpus test/fuzz/regressions \
   2>&1 | tail -n 15
-took fuzz $t0
 
-echo "== soak: 1000 connections held and verified for 60 s"
-t0=$SECONDS
+step soak "soak: 1000 connections held and verified for 60 s"
 (cd build/native && ASIO_DS_SOAK_SECONDS="${SOAK_SECONDS:-60}" \
   ctest --output-on-failure -V -L soak | grep -E '"soak"|tests passed|Passed|Failed')
-took soak $t0
 
 echo "run-all: every suite passed"
