@@ -7,6 +7,7 @@
 // `#ifndef __EMSCRIPTEN__`.
 #pragma once
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>

@@ -128,15 +128,64 @@ BOOST_AUTO_TEST_CASE(available_counts_unread_bytes) {
   });
   BOOST_TEST_REQUIRE(run_until(ioc, [&] { return readable; }));
   BOOST_TEST(p.client.available() == 1234u);
+  // io_control(bytes_readable) is the same question asked the ioctl way.
+  tcp::socket::bytes_readable readable_cmd;
+  p.client.io_control(readable_cmd);
+  BOOST_TEST(readable_cmd.get() == 1234u);
   std::array<char, 1000> buf{};
   BOOST_TEST(p.client.read_some(net::buffer(buf)) == 1000u);
   BOOST_TEST(p.client.available() == 234u);
+  p.client.io_control(readable_cmd);
+  BOOST_TEST(readable_cmd.get() == 234u);
 
   error_code ec;
   tcp::socket closed(ioc);
   closed.available(ec);
   CONF_CHECK_EC(ec, net::error::bad_descriptor);
+  closed.io_control(readable_cmd, ec);
+  CONF_CHECK_EC(ec, net::error::bad_descriptor);
 }
+
+namespace {
+// An IoControlCommand of one's own, as Asio's docs describe them.
+struct fionbio_command {
+  int value;
+  int name() const { return static_cast<int>(FIONBIO); }
+  void* data() { return &value; }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(io_control_fionbio_is_the_user_non_blocking_mode) {
+  net::io_context ioc;
+  tcp_pair p = make_tcp_pair(ioc);
+  fionbio_command on{1};
+  p.client.io_control(on);
+  BOOST_TEST(p.client.non_blocking());
+  std::array<char, 16> buf{};
+  error_code ec;
+  p.client.read_some(net::buffer(buf), ec);
+  CONF_CHECK_EC(ec, net::error::would_block);
+  fionbio_command off{0};
+  p.client.io_control(off);
+  BOOST_TEST(!p.client.non_blocking());
+  net::write(p.server, net::buffer("x", 1));
+  BOOST_TEST(p.client.read_some(net::buffer(buf)) == 1u);
+}
+
+#if defined(__EMSCRIPTEN__)
+BOOST_AUTO_TEST_CASE(io_control_commands_without_a_direct_sockets_meaning_are_refused) {
+  net::io_context ioc;
+  tcp_pair p = make_tcp_pair(ioc);
+  struct fioasync_command {
+    int value = 1;
+    int name() const { return static_cast<int>(FIOASYNC); }
+    void* data() { return &value; }
+  } cmd;
+  error_code ec;
+  p.client.io_control(cmd, ec);
+  CONF_CHECK_EC(ec, net::error::operation_not_supported);
+}
+#endif
 
 BOOST_AUTO_TEST_CASE(user_non_blocking_mode) {
   net::io_context ioc;

@@ -17,7 +17,7 @@ template <typename Protocol, typename Executor>
 class acceptor_object : public boost::asio::socket_base {
   template <typename, typename>
   friend class acceptor_object;
-  using op_types = detail::backend::poll_reactor;
+  using service = detail::socket_service;
 
  public:
   using executor_type = Executor;
@@ -82,20 +82,8 @@ class acceptor_object : public boost::asio::socket_base {
     detail::throw_error(ec, "open");
   }
   void open(const protocol_type& protocol, boost::system::error_code& ec) {
-    if (is_open()) {
-      ec = boost::asio::error::already_open;
-      return;
-    }
-    int fd =
-        detail::socket_ops::socket(protocol.family(), protocol.type(), protocol.protocol(), ec);
-    if (ec) return;
-    impl_.assign(fd, true, ec);
-    if (ec) {
-      boost::system::error_code ignored;
-      detail::socket_ops::close(fd, ignored);
-      return;
-    }
-    protocol_ = protocol;
+    service::open(impl_, protocol, ec);
+    if (!ec) protocol_ = protocol;
   }
   void assign(const protocol_type& protocol, const native_handle_type& fd) {
     boost::system::error_code ec;
@@ -104,7 +92,7 @@ class acceptor_object : public boost::asio::socket_base {
   }
   void assign(const protocol_type& protocol, const native_handle_type& fd,
               boost::system::error_code& ec) {
-    impl_.assign(fd, true, ec);
+    service::assign(impl_, fd, ec);
     if (!ec) protocol_ = protocol;
   }
 
@@ -136,11 +124,7 @@ class acceptor_object : public boost::asio::socket_base {
     detail::throw_error(ec, "bind");
   }
   void bind(const endpoint_type& endpoint, boost::system::error_code& ec) {
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return;
-    }
-    detail::socket_ops::bind(impl_.native_handle(), endpoint.data(), endpoint.size(), ec);
+    service::bind(impl_, endpoint, ec);
   }
 
   void listen(int backlog = max_listen_connections) {
@@ -148,13 +132,7 @@ class acceptor_object : public boost::asio::socket_base {
     listen(backlog, ec);
     detail::throw_error(ec, "listen");
   }
-  void listen(int backlog, boost::system::error_code& ec) {
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return;
-    }
-    detail::socket_ops::listen(impl_.native_handle(), backlog, ec);
-  }
+  void listen(int backlog, boost::system::error_code& ec) { service::listen(impl_, backlog, ec); }
 
   template <typename SettableSocketOption>
   void set_option(const SettableSocketOption& option) {
@@ -168,9 +146,7 @@ class acceptor_object : public boost::asio::socket_base {
       ec = boost::asio::error::bad_descriptor;
       return;
     }
-    detail::socket_ops::setsockopt(impl_.native_handle(), option.level(*protocol_),
-                                   option.name(*protocol_), option.data(*protocol_),
-                                   option.size(*protocol_), ec);
+    service::set_option(impl_, *protocol_, option, ec);
   }
   template <typename GettableSocketOption>
   void get_option(GettableSocketOption& option) const {
@@ -184,10 +160,7 @@ class acceptor_object : public boost::asio::socket_base {
       ec = boost::asio::error::bad_descriptor;
       return;
     }
-    std::size_t size = option.size(*protocol_);
-    detail::socket_ops::getsockopt(impl_.native_handle(), option.level(*protocol_),
-                                   option.name(*protocol_), option.data(*protocol_), &size, ec);
-    if (!ec) option.resize(*protocol_, size);
+    service::get_option(impl_, *protocol_, option, ec);
   }
 
   bool non_blocking() const { return impl_.user_non_blocking(); }
@@ -207,16 +180,7 @@ class acceptor_object : public boost::asio::socket_base {
     return ep;
   }
   endpoint_type local_endpoint(boost::system::error_code& ec) const {
-    endpoint_type ep;
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return endpoint_type();
-    }
-    std::size_t len = ep.capacity();
-    detail::socket_ops::getsockname(impl_.native_handle(), ep.data(), &len, ec);
-    if (ec) return endpoint_type();
-    ep.resize(len);
-    return ep;
+    return service::template local_endpoint<endpoint_type>(impl_, ec);
   }
 
   void wait(wait_type w) {
@@ -351,16 +315,7 @@ class acceptor_object : public boost::asio::socket_base {
       ec = boost::asio::error::already_open;
       return;
     }
-    int new_fd = -1;
-    impl_.sync_loop(detail::socket_ops::wait_kind::read, ec, [&] {
-      endpoint_type tmp;
-      endpoint_type& ep = peer_endpoint ? *peer_endpoint : tmp;
-      std::size_t len = ep.capacity();
-      if (!detail::socket_ops::accept(impl_.native_handle(), ep.data(), &len, ec, new_fd))
-        return false;
-      if (!ec) ep.resize(len);
-      return true;
-    });
+    const int new_fd = service::accept(impl_, peer_endpoint, ec);
     if (!ec && new_fd >= 0) {
       peer.assign_accepted(new_fd, ec);
       if (!ec) peer.set_protocol(*protocol_);
@@ -382,14 +337,9 @@ class acceptor_object : public boost::asio::socket_base {
 
     template <typename Handler, typename Socket>
     void operator()(Handler&& handler, Socket* peer, endpoint_type* peer_endpoint) const {
-      using op = detail::io_op<detail::backend::accept_into_op_base<Socket, endpoint_type>,
-                               std::decay_t<Handler>, Executor>;
-      auto& impl = self_->impl_;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
-                       *peer, peer_endpoint);
-      if (peer->is_open()) return impl.post_result(p, boost::asio::error::already_open);
-      peer->set_protocol(*self_->protocol_);
-      impl.start_op(op_types::read_op, p, true);
+      if (!peer->is_open()) peer->set_protocol(*self_->protocol_);
+      service::async_accept_into(self_->impl_, *peer, peer_endpoint, std::forward<Handler>(handler),
+                                 self_->executor_);
     }
 
    private:
@@ -405,13 +355,8 @@ class acceptor_object : public boost::asio::socket_base {
 
     template <typename Handler>
     void operator()(Handler&& handler, const PeerExecutor& ex, endpoint_type* peer_endpoint) const {
-      using socket_type = accepted_socket<PeerExecutor>;
-      using op = detail::io_op<detail::backend::accept_move_op_base<socket_type, endpoint_type>,
-                               std::decay_t<Handler>, Executor>;
-      auto& impl = self_->impl_;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(), ex,
-                       peer_endpoint);
-      impl.start_op(op_types::read_op, p, true);
+      service::template async_accept_move<accepted_socket<PeerExecutor>>(
+          self_->impl_, ex, peer_endpoint, std::forward<Handler>(handler), self_->executor_);
     }
 
    private:
@@ -426,9 +371,7 @@ class acceptor_object : public boost::asio::socket_base {
 
     template <typename Handler>
     void operator()(Handler&& handler, wait_type w) const {
-      using op = detail::io_op<detail::backend::wait_op_base, std::decay_t<Handler>, Executor>;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_);
-      self_->impl_.start_wait_op(w, p);
+      service::async_wait(self_->impl_, w, std::forward<Handler>(handler), self_->executor_);
     }
 
    private:
@@ -436,7 +379,7 @@ class acceptor_object : public boost::asio::socket_base {
   };
 
   Executor executor_;
-  detail::backend::fd_impl impl_;
+  service::implementation_type impl_;
   std::optional<protocol_type> protocol_;
 };
 

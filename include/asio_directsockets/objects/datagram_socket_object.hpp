@@ -17,7 +17,7 @@ namespace asio_directsockets::objects {
 template <typename Protocol, typename Executor>
 class datagram_socket_object : public boost::asio::basic_socket<Protocol, Executor> {
   using base = boost::asio::basic_socket<Protocol, Executor>;
-  using op_types = detail::backend::poll_reactor;
+  using service = detail::socket_service;
 
  public:
   using typename base::endpoint_type;
@@ -45,13 +45,7 @@ class datagram_socket_object : public boost::asio::basic_socket<Protocol, Execut
   template <typename ConstBufferSequence>
   std::size_t send(const ConstBufferSequence& buffers, message_flags flags,
                    boost::system::error_code& ec) {
-    std::size_t n = 0;
-    this->impl_.sync_loop(detail::socket_ops::wait_kind::write, ec, [&] {
-      detail::backend::const_iov<ConstBufferSequence> b(buffers);
-      return detail::socket_ops::send(this->impl_.native_handle(), b.iov, b.count, flags, false, ec,
-                                      n);
-    });
-    return n;
+    return service::send(this->impl_, buffers, flags, false, ec);
   }
   template <typename ConstBufferSequence>
   std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
@@ -64,13 +58,7 @@ class datagram_socket_object : public boost::asio::basic_socket<Protocol, Execut
   template <typename ConstBufferSequence>
   std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& destination,
                       message_flags flags, boost::system::error_code& ec) {
-    std::size_t n = 0;
-    this->impl_.sync_loop(detail::socket_ops::wait_kind::write, ec, [&] {
-      detail::backend::const_iov<ConstBufferSequence> b(buffers);
-      return detail::socket_ops::sendto(this->impl_.native_handle(), b.iov, b.count, flags,
-                                        destination.data(), destination.size(), ec, n);
-    });
-    return n;
+    return service::send_to(this->impl_, buffers, destination, flags, ec);
   }
   template <typename MutableBufferSequence>
   std::size_t receive(const MutableBufferSequence& buffers, message_flags flags = 0) {
@@ -82,13 +70,7 @@ class datagram_socket_object : public boost::asio::basic_socket<Protocol, Execut
   template <typename MutableBufferSequence>
   std::size_t receive(const MutableBufferSequence& buffers, message_flags flags,
                       boost::system::error_code& ec) {
-    std::size_t n = 0;
-    this->impl_.sync_loop(detail::socket_ops::wait_kind::read, ec, [&] {
-      detail::backend::mutable_iov<MutableBufferSequence> b(buffers);
-      return detail::socket_ops::recv(this->impl_.native_handle(), b.iov, b.count, flags, false,
-                                      false, ec, n);
-    });
-    return n;
+    return service::receive(this->impl_, buffers, flags, false, ec);
   }
   template <typename MutableBufferSequence>
   std::size_t receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
@@ -101,17 +83,7 @@ class datagram_socket_object : public boost::asio::basic_socket<Protocol, Execut
   template <typename MutableBufferSequence>
   std::size_t receive_from(const MutableBufferSequence& buffers, endpoint_type& sender,
                            message_flags flags, boost::system::error_code& ec) {
-    std::size_t n = 0;
-    this->impl_.sync_loop(detail::socket_ops::wait_kind::read, ec, [&] {
-      detail::backend::mutable_iov<MutableBufferSequence> b(buffers);
-      std::size_t len = sender.capacity();
-      if (!detail::socket_ops::recvfrom(this->impl_.native_handle(), b.iov, b.count, flags,
-                                        sender.data(), &len, ec, n))
-        return false;
-      if (!ec) sender.resize(len);
-      return true;
-    });
-    return n;
+    return service::receive_from(this->impl_, buffers, sender, flags, ec);
   }
 
   // --- asynchronous -----------------------------------------------------
@@ -189,12 +161,8 @@ class datagram_socket_object : public boost::asio::basic_socket<Protocol, Execut
     template <typename Handler, typename ConstBufferSequence>
     void operator()(Handler&& handler, const ConstBufferSequence& buffers,
                     message_flags flags) const {
-      using op = detail::io_op<detail::backend::write_op_base<ConstBufferSequence>,
-                               std::decay_t<Handler>, Executor>;
-      auto& impl = self_->impl_;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
-                       buffers, flags, false, true);
-      impl.start_op(op_types::write_op, p, true);
+      service::async_send(self_->impl_, buffers, flags, false, std::forward<Handler>(handler),
+                          self_->executor_);
     }
 
    private:
@@ -209,12 +177,8 @@ class datagram_socket_object : public boost::asio::basic_socket<Protocol, Execut
     template <typename Handler, typename ConstBufferSequence>
     void operator()(Handler&& handler, const ConstBufferSequence& buffers,
                     const endpoint_type& destination, message_flags flags) const {
-      using op = detail::io_op<detail::backend::send_to_op_base<ConstBufferSequence, endpoint_type>,
-                               std::decay_t<Handler>, Executor>;
-      auto& impl = self_->impl_;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
-                       buffers, destination, flags);
-      impl.start_op(op_types::write_op, p, true);
+      service::async_send_to(self_->impl_, buffers, destination, flags,
+                             std::forward<Handler>(handler), self_->executor_);
     }
 
    private:
@@ -229,12 +193,8 @@ class datagram_socket_object : public boost::asio::basic_socket<Protocol, Execut
     template <typename Handler, typename MutableBufferSequence>
     void operator()(Handler&& handler, const MutableBufferSequence& buffers,
                     message_flags flags) const {
-      using op = detail::io_op<detail::backend::read_op_base<MutableBufferSequence>,
-                               std::decay_t<Handler>, Executor>;
-      auto& impl = self_->impl_;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
-                       buffers, flags, false, true);
-      impl.start_op(op_types::read_op, p, true);
+      service::async_receive(self_->impl_, buffers, flags, false, std::forward<Handler>(handler),
+                             self_->executor_);
     }
 
    private:
@@ -249,13 +209,8 @@ class datagram_socket_object : public boost::asio::basic_socket<Protocol, Execut
     template <typename Handler, typename MutableBufferSequence>
     void operator()(Handler&& handler, const MutableBufferSequence& buffers, endpoint_type* sender,
                     message_flags flags) const {
-      using op =
-          detail::io_op<detail::backend::receive_from_op_base<MutableBufferSequence, endpoint_type>,
-                        std::decay_t<Handler>, Executor>;
-      auto& impl = self_->impl_;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
-                       buffers, *sender, flags);
-      impl.start_op(op_types::read_op, p, true);
+      service::async_receive_from(self_->impl_, buffers, *sender, flags,
+                                  std::forward<Handler>(handler), self_->executor_);
     }
 
    private:

@@ -6,10 +6,8 @@
 // used on its own.
 #pragma once
 
-#include <asio_directsockets/detail/backend/poll/fd_impl.hpp>
-#include <asio_directsockets/detail/backend/poll/reactive_ops.hpp>
 #include <asio_directsockets/detail/context_of.hpp>
-#include <asio_directsockets/detail/io_op.hpp>
+#include <asio_directsockets/detail/socket_service.hpp>
 #include <asio_directsockets/detail/throw_error.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -17,7 +15,6 @@
 #include <boost/asio/basic_socket.hpp>
 #include <boost/asio/socket_base.hpp>
 
-#include <sys/ioctl.h>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -107,20 +104,8 @@ class socket_object : public boost::asio::socket_base {
     detail::throw_error(ec, "open");
   }
   void open(const protocol_type& protocol, boost::system::error_code& ec) {
-    if (is_open()) {
-      ec = boost::asio::error::already_open;
-      return;
-    }
-    int fd =
-        detail::socket_ops::socket(protocol.family(), protocol.type(), protocol.protocol(), ec);
-    if (ec) return;
-    impl_.assign(fd, true, ec);
-    if (ec) {
-      boost::system::error_code ignored;
-      detail::socket_ops::close(fd, ignored);
-      return;
-    }
-    protocol_ = protocol;
+    service::open(impl_, protocol, ec);
+    if (!ec) protocol_ = protocol;
   }
 
   void assign(const protocol_type& protocol, const native_handle_type& fd) {
@@ -130,7 +115,7 @@ class socket_object : public boost::asio::socket_base {
   }
   void assign(const protocol_type& protocol, const native_handle_type& fd,
               boost::system::error_code& ec) {
-    impl_.assign(fd, true, ec);
+    service::assign(impl_, fd, ec);
     if (!ec) protocol_ = protocol;
   }
 
@@ -164,9 +149,7 @@ class socket_object : public boost::asio::socket_base {
     detail::throw_error(ec, "at_mark");
     return r;
   }
-  bool at_mark(boost::system::error_code& ec) const {
-    return detail::socket_ops::at_mark(impl_.native_handle(), ec);
-  }
+  bool at_mark(boost::system::error_code& ec) const { return service::at_mark(impl_, ec); }
 
   std::size_t available() const {
     boost::system::error_code ec;
@@ -175,11 +158,7 @@ class socket_object : public boost::asio::socket_base {
     return n;
   }
   std::size_t available(boost::system::error_code& ec) const {
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return 0;
-    }
-    return detail::socket_ops::available(impl_.native_handle(), ec);
+    return service::available(impl_, ec);
   }
 
   void bind(const endpoint_type& endpoint) {
@@ -188,11 +167,7 @@ class socket_object : public boost::asio::socket_base {
     detail::throw_error(ec, "bind");
   }
   void bind(const endpoint_type& endpoint, boost::system::error_code& ec) {
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return;
-    }
-    detail::socket_ops::bind(impl_.native_handle(), endpoint.data(), endpoint.size(), ec);
+    service::bind(impl_, endpoint, ec);
   }
 
   void connect(const endpoint_type& peer) {
@@ -205,15 +180,7 @@ class socket_object : public boost::asio::socket_base {
       open(peer.protocol(), ec);
       if (ec) return;
     }
-    int fd = impl_.native_handle();
-    if (detail::socket_ops::start_connect(fd, peer.data(), peer.size(), ec)) return;
-    detail::socket_ops::poll_wait(fd, detail::socket_ops::wait_kind::write, ec);
-    if (!ec) detail::socket_ops::connect_result(fd, ec);
-    // Linux answers the first connect() after a finished non-blocking one
-    // with 0; consume it so a later connect() gives EISCONN, as Asio's
-    // blocking connect leaves things.
-    boost::system::error_code ignored;
-    if (!ec) detail::socket_ops::start_connect(fd, peer.data(), peer.size(), ignored);
+    service::connect(impl_, peer, ec);
   }
 
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(boost::system::error_code))
@@ -235,13 +202,7 @@ class socket_object : public boost::asio::socket_base {
   }
   template <typename SettableSocketOption>
   void set_option(const SettableSocketOption& option, boost::system::error_code& ec) {
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return;
-    }
-    const protocol_type p = current_protocol();
-    detail::socket_ops::setsockopt(impl_.native_handle(), option.level(p), option.name(p),
-                                   option.data(p), option.size(p), ec);
+    service::set_option(impl_, current_protocol(), option, ec);
   }
 
   template <typename GettableSocketOption>
@@ -252,15 +213,7 @@ class socket_object : public boost::asio::socket_base {
   }
   template <typename GettableSocketOption>
   void get_option(GettableSocketOption& option, boost::system::error_code& ec) const {
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return;
-    }
-    const protocol_type p = current_protocol();
-    std::size_t size = option.size(p);
-    detail::socket_ops::getsockopt(impl_.native_handle(), option.level(p), option.name(p),
-                                   option.data(p), &size, ec);
-    if (!ec) option.resize(p, size);
+    service::get_option(impl_, current_protocol(), option, ec);
   }
 
   template <typename IoControlCommand>
@@ -271,14 +224,7 @@ class socket_object : public boost::asio::socket_base {
   }
   template <typename IoControlCommand>
   void io_control(IoControlCommand& command, boost::system::error_code& ec) {
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return;
-    }
-    if (::ioctl(impl_.native_handle(), command.name(), command.data()) != 0)
-      ec = detail::socket_ops::last_error();
-    else
-      ec.clear();
+    service::io_control(impl_, command, ec);
   }
 
   bool non_blocking() const { return impl_.user_non_blocking(); }
@@ -291,19 +237,14 @@ class socket_object : public boost::asio::socket_base {
     impl_.set_user_non_blocking(mode, ec);
   }
   // The descriptor is always non-blocking underneath; this reports that.
-  bool native_non_blocking() const { return is_open(); }
+  bool native_non_blocking() const { return service::native_non_blocking(impl_); }
   void native_non_blocking(bool mode) {
     boost::system::error_code ec;
     native_non_blocking(mode, ec);
     detail::throw_error(ec, "native_non_blocking");
   }
   void native_non_blocking(bool mode, boost::system::error_code& ec) {
-    if (!is_open())
-      ec = boost::asio::error::bad_descriptor;
-    else if (!mode)
-      ec = boost::asio::error::invalid_argument;  // the reactor needs O_NONBLOCK
-    else
-      ec.clear();
+    service::native_non_blocking(impl_, mode, ec);
   }
 
   endpoint_type local_endpoint() const {
@@ -313,16 +254,7 @@ class socket_object : public boost::asio::socket_base {
     return ep;
   }
   endpoint_type local_endpoint(boost::system::error_code& ec) const {
-    endpoint_type ep;
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return endpoint_type();
-    }
-    std::size_t len = ep.capacity();
-    detail::socket_ops::getsockname(impl_.native_handle(), ep.data(), &len, ec);
-    if (ec) return endpoint_type();
-    ep.resize(len);
-    return ep;
+    return service::template local_endpoint<endpoint_type>(impl_, ec);
   }
 
   endpoint_type remote_endpoint() const {
@@ -332,16 +264,7 @@ class socket_object : public boost::asio::socket_base {
     return ep;
   }
   endpoint_type remote_endpoint(boost::system::error_code& ec) const {
-    endpoint_type ep;
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return endpoint_type();
-    }
-    std::size_t len = ep.capacity();
-    detail::socket_ops::getpeername(impl_.native_handle(), ep.data(), &len, ec);
-    if (ec) return endpoint_type();
-    ep.resize(len);
-    return ep;
+    return service::template remote_endpoint<endpoint_type>(impl_, ec);
   }
 
   void shutdown(shutdown_type what) {
@@ -350,11 +273,7 @@ class socket_object : public boost::asio::socket_base {
     detail::throw_error(ec, "shutdown");
   }
   void shutdown(shutdown_type what, boost::system::error_code& ec) {
-    if (!is_open()) {
-      ec = boost::asio::error::bad_descriptor;
-      return;
-    }
-    detail::socket_ops::shutdown(impl_.native_handle(), what, ec);
+    service::shutdown(impl_, what, ec);
   }
 
   void wait(wait_type w) {
@@ -373,13 +292,7 @@ class socket_object : public boost::asio::socket_base {
   }
 
   // Internal: hands an accepted descriptor to this socket.
-  void assign_accepted(int fd, boost::system::error_code& ec) {
-    impl_.assign(fd, true, ec);
-    if (ec) {
-      boost::system::error_code ignored;
-      detail::socket_ops::close(fd, ignored);
-    }
-  }
+  void assign_accepted(int fd, boost::system::error_code& ec) { service::adopt(impl_, fd, ec); }
   // Internal: the protocol the acceptor knows the peer socket to have.
   void set_protocol(const protocol_type& p) { protocol_ = p; }
 
@@ -395,8 +308,10 @@ class socket_object : public boost::asio::socket_base {
     return local_endpoint(ec).protocol();
   }
 
+  using service = detail::socket_service;
+
   Executor executor_;
-  detail::backend::fd_impl impl_;
+  service::implementation_type impl_;
   std::optional<protocol_type> protocol_;
 
  private:
@@ -409,15 +324,8 @@ class socket_object : public boost::asio::socket_base {
     template <typename Handler>
     void operator()(Handler&& handler, const endpoint_type& peer,
                     const boost::system::error_code& open_ec) const {
-      using op = detail::io_op<detail::backend::connect_op_base, std::decay_t<Handler>, Executor>;
-      auto& impl = self_->impl_;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle());
-      if (open_ec) return impl.post_result(p, open_ec);
-      if (!impl.is_open()) return impl.post_result(p, boost::asio::error::bad_descriptor);
-      boost::system::error_code ec;
-      if (detail::socket_ops::start_connect(impl.native_handle(), peer.data(), peer.size(), ec))
-        return impl.post_result(p, ec);
-      impl.start_op(detail::backend::poll_reactor::write_op, p, false);
+      service::async_connect(self_->impl_, peer, open_ec, std::forward<Handler>(handler),
+                             self_->executor_);
     }
 
    private:
@@ -432,9 +340,7 @@ class socket_object : public boost::asio::socket_base {
 
     template <typename Handler>
     void operator()(Handler&& handler, wait_type w) const {
-      using op = detail::io_op<detail::backend::wait_op_base, std::decay_t<Handler>, Executor>;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_);
-      self_->impl_.start_wait_op(w, p);
+      service::async_wait(self_->impl_, w, std::forward<Handler>(handler), self_->executor_);
     }
 
    private:

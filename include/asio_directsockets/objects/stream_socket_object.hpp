@@ -17,7 +17,7 @@ namespace asio_directsockets::objects {
 template <typename Protocol, typename Executor>
 class stream_socket_object : public boost::asio::basic_socket<Protocol, Executor> {
   using base = boost::asio::basic_socket<Protocol, Executor>;
-  using op_types = detail::backend::poll_reactor;
+  using service = detail::socket_service;
 
  public:
   using typename base::endpoint_type;
@@ -45,13 +45,7 @@ class stream_socket_object : public boost::asio::basic_socket<Protocol, Executor
   template <typename ConstBufferSequence>
   std::size_t send(const ConstBufferSequence& buffers, message_flags flags,
                    boost::system::error_code& ec) {
-    std::size_t n = 0;
-    this->impl_.sync_loop(detail::socket_ops::wait_kind::write, ec, [&] {
-      detail::backend::const_iov<ConstBufferSequence> b(buffers);
-      return detail::socket_ops::send(this->impl_.native_handle(), b.iov, b.count, flags,
-                                      b.all_empty(), ec, n);
-    });
-    return n;
+    return service::send(this->impl_, buffers, flags, true, ec);
   }
   template <typename MutableBufferSequence>
   std::size_t receive(const MutableBufferSequence& buffers, message_flags flags = 0) {
@@ -63,13 +57,7 @@ class stream_socket_object : public boost::asio::basic_socket<Protocol, Executor
   template <typename MutableBufferSequence>
   std::size_t receive(const MutableBufferSequence& buffers, message_flags flags,
                       boost::system::error_code& ec) {
-    std::size_t n = 0;
-    this->impl_.sync_loop(detail::socket_ops::wait_kind::read, ec, [&] {
-      detail::backend::mutable_iov<MutableBufferSequence> b(buffers);
-      return detail::socket_ops::recv(this->impl_.native_handle(), b.iov, b.count, flags, true,
-                                      b.all_empty(), ec, n);
-    });
-    return n;
+    return service::receive(this->impl_, buffers, flags, true, ec);
   }
   template <typename ConstBufferSequence>
   std::size_t write_some(const ConstBufferSequence& buffers) {
@@ -146,12 +134,8 @@ class stream_socket_object : public boost::asio::basic_socket<Protocol, Executor
     template <typename Handler, typename ConstBufferSequence>
     void operator()(Handler&& handler, const ConstBufferSequence& buffers,
                     message_flags flags) const {
-      using op = detail::io_op<detail::backend::write_op_base<ConstBufferSequence>,
-                               std::decay_t<Handler>, Executor>;
-      auto& impl = self_->impl_;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
-                       buffers, flags, true, true);
-      impl.start_op(op_types::write_op, p, true);
+      service::async_send(self_->impl_, buffers, flags, true, std::forward<Handler>(handler),
+                          self_->executor_);
     }
 
    private:
@@ -167,13 +151,8 @@ class stream_socket_object : public boost::asio::basic_socket<Protocol, Executor
     template <typename Handler, typename MutableBufferSequence>
     void operator()(Handler&& handler, const MutableBufferSequence& buffers,
                     message_flags flags) const {
-      using op = detail::io_op<detail::backend::read_op_base<MutableBufferSequence>,
-                               std::decay_t<Handler>, Executor>;
-      auto& impl = self_->impl_;
-      op* p = op::make(std::forward<Handler>(handler), self_->executor_, impl.native_handle(),
-                       buffers, flags, true, true);
-      impl.start_op((flags & base::message_out_of_band) ? op_types::except_op : op_types::read_op,
-                    p, (flags & base::message_out_of_band) == 0);
+      service::async_receive(self_->impl_, buffers, flags, true, std::forward<Handler>(handler),
+                             self_->executor_);
     }
 
    private:

@@ -19,6 +19,7 @@
 #endif
 
 #include <cerrno>
+#include <climits>
 
 namespace asio_directsockets::detail::socket_ops {
 
@@ -218,6 +219,26 @@ std::size_t available(int fd, error_code& ec) {
   }
   ec.clear();
   return n < 0 ? 0 : static_cast<std::size_t>(n);
+}
+
+void io_control(int fd, int command, void* data, error_code& ec) {
+#if defined(__EMSCRIPTEN__)
+  if (ds::is_ds(fd)) {
+    // Direct Sockets answers one command, bytes_readable (FIONREAD), from what the bridge
+    // has received and not yet handed over; the rest have no Direct Sockets meaning.
+    if (command != FIONREAD) {
+      ec = boost::asio::error::operation_not_supported;
+      return;
+    }
+    const std::size_t n = ds::available(fd, ec);
+    if (!ec) *static_cast<int*>(data) = n > INT_MAX ? INT_MAX : static_cast<int>(n);
+    return;
+  }
+#endif
+  if (::ioctl(fd, command, data) != 0)
+    ec = last_error();
+  else
+    ec.clear();
 }
 
 bool at_mark(int fd, error_code& ec) {

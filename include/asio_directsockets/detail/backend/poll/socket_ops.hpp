@@ -33,6 +33,8 @@ void setsockopt(int fd, int level, int name, const void* data, std::size_t size,
 void getsockname(int fd, sockaddr* addr, std::size_t* len, error_code& ec);
 void getpeername(int fd, sockaddr* addr, std::size_t* len, error_code& ec);
 std::size_t available(int fd, error_code& ec);
+// ioctl(2) with an Asio IoControlCommand's name and data.
+void io_control(int fd, int command, void* data, error_code& ec);
 bool at_mark(int fd, error_code& ec);
 
 // One non-blocking attempt each: false means "would block, wait and retry".
