@@ -256,9 +256,28 @@ def pyplot():
         import matplotlib.pyplot as plt
         import matplotlib.ticker  # noqa: F401  (plt.matplotlib.ticker below)
     except ImportError:
-        print("matplotlib missing: no plots (bench/run.sh installs python3-matplotlib)", file=sys.stderr)
+        global HAVE_PLOTS
+        if HAVE_PLOTS:
+            print("matplotlib missing: no new plots (bench/run.sh installs python3-matplotlib)",
+                  file=sys.stderr)
+        HAVE_PLOTS = False
         return None
     return plt
+
+
+HAVE_PLOTS = True  # False once pyplot() found matplotlib missing
+
+
+def plot_link(name, made, img_dir, rel_img):
+    """The Markdown image for a plot drawn now; without matplotlib, for the one an earlier run
+    drew (the results it shows are those of the same *.jsonl unless they were re-measured
+    since), so that regenerating the page there does not drop the plots. None otherwise."""
+    if name in made:
+        return f"![{name}]({rel_img}/{name})\n"
+    if not HAVE_PLOTS and os.path.exists(os.path.join(img_dir, name)):
+        print(f"kept the existing {name} (matplotlib missing: not redrawn)", file=sys.stderr)
+        return f"![{name}]({rel_img}/{name})\n"
+    return None
 
 
 def plots(d, img_dir):
@@ -387,13 +406,15 @@ def main():
         sys.exit(f"no *.jsonl in {a.results}")
     # The native half (stock vs ours, native.jsonl) and the browser half (browser*.jsonl, with
     # its own stock@native client measured in the same run) are reported each from its own files.
+    # The HTTP server benchmark (http*.jsonl, bench/http_runner.py) has a section of its own.
     browser_files = [f for f in files if os.path.basename(f).startswith("browser")]
-    d = Data([f for f in files if f not in browser_files] or files)
+    http_files = [f for f in files if os.path.basename(f).startswith("http")]
+    d = Data([f for f in files if f not in browser_files + http_files] or files)
     made = plots(d, a.img_dir)
     rel_img = os.path.relpath(a.img_dir, os.path.dirname(os.path.abspath(a.out)))
 
     def plot(name):
-        return f"![{name}]({rel_img}/{name})\n" if name in made else "_plot not generated (no data or no matplotlib)_\n"
+        return plot_link(name, made, a.img_dir, rel_img) or "_plot not generated (no data or no matplotlib)_\n"
 
     small = lambda c: c[2] <= 100
     blocks = {
@@ -418,6 +439,8 @@ def main():
     import report_browser
     blocks.update(report_browser.blocks(Data(browser_files) if browser_files else None, a.img_dir,
                                         rel_img))
+    import report_http
+    blocks.update(report_http.blocks(http_files))
     blocks["META"] = meta_block(Data(files))
     del small
     text = open(a.template).read()

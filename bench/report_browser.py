@@ -258,7 +258,7 @@ def blocks(d, img_dir, rel_img):
     made = plots(d, img_dir)
 
     def plot(name):
-        return f"![{name}]({rel_img}/{name})\n" if name in made else "_plot not generated_\n"
+        return R.plot_link(name, made, img_dir, rel_img) or "_plot not generated_\n"
 
     def tab(scenario, metrics, cfg_filter=lambda c: True):
         return R.table(d, scenario, metrics, cfg_filter, base=JS, labels=LABELS)

@@ -7,11 +7,14 @@
 #   bench/run.sh --browser  browser half: the same programs as wasm in headless Chromium vs a
 #                           raw-JS Direct Sockets client, Emscripten SOCKFS + websockify and
 #                           native Boost.Asio, ~12 minutes
-#   bench/run.sh --all      both halves, one after the other
-#   bench/run.sh --quick    a smoke run of the chosen half (about 2 or 3 minutes)
+#   bench/run.sh --http     the HTTP server benchmark: examples/http_server as wasm in headless
+#                           Chromium vs a raw-JS TCPServerSocket server vs the same program
+#                           natively on stock Boost.Asio, one native load generator, ~5 minutes
+#   bench/run.sh --all      all three, one after the other
+#   bench/run.sh --quick    a smoke run of the chosen part (about 2, 3 or 1 minutes)
 #   bench/run.sh --report   only regenerate docs/benchmarks.md from the results
-# Extra arguments go to runner.py or browser_runner.py (e.g. --rounds 4,
-# --only tcp_echo,udp_rr); with --all they go to both.
+# Extra arguments go to runner.py, browser_runner.py or http_runner.py (e.g. --rounds 4,
+# --only tcp_echo,udp_rr); with --all they go to all three.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -22,24 +25,29 @@ py=/usr/bin/python3  # Debian's, where apt installs matplotlib
 report_only=0
 native=1
 browser=0
+http=0
 runner_args=()
 for a in "$@"; do
   case "$a" in
     --report) report_only=1 ;;
     --browser) native=0; browser=1 ;;
-    --all) native=1; browser=1 ;;
+    --http) native=0; http=1 ;;
+    --all) native=1; browser=1; http=1 ;;
     *) runner_args+=("$a") ;;
   esac
 done
 
 # Setup (idempotent): matplotlib from Debian for the plots; for the browser half,
 # Emscripten, content_shell and websockify (also Debian packages).
+# (The HTTP part's tables need no matplotlib, so `--http` alone does not install it.)
 need=()
-"$py" -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
-if [ "$browser" = 1 ] && [ "$report_only" = 0 ]; then
+if [ "$native" = 1 ] || [ "$browser" = 1 ]; then
+  "$py" -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
+fi
+if { [ "$browser" = 1 ] || [ "$http" = 1 ]; } && [ "$report_only" = 0 ]; then
   command -v em++ >/dev/null || need+=(emscripten)
   [ -x /usr/lib/chromium/chromium-shell ] || need+=(chromium-shell)
-  command -v websockify >/dev/null || need+=(websockify)
+  if [ "$browser" = 1 ]; then command -v websockify >/dev/null || need+=(websockify); fi
 fi
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing ${need[*]}" >&2
@@ -51,12 +59,18 @@ if [ "$report_only" = 0 ]; then
   t0=$(date +%s)
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_BENCH=ON \
     -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
-  cmake --build "$build" --target bench -j2
-  if [ "$browser" = 1 ]; then
+  targets=()
+  if [ "$native" = 1 ] || [ "$browser" = 1 ]; then targets+=(bench); fi
+  if [ "$http" = 1 ]; then targets+=(bench_http); fi
+  cmake --build "$build" --target "${targets[@]}" -j2
+  if [ "$browser" = 1 ] || [ "$http" = 1 ]; then
     export NODE_PATH=/usr/share/nodejs
     emcmake cmake -S "$root" -B "$wasm_build" -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_BENCH=ON \
       -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
-    cmake --build "$wasm_build" --target bench_browser -j2
+    targets=()
+    if [ "$browser" = 1 ]; then targets+=(bench_browser); fi
+    if [ "$http" = 1 ]; then targets+=(bench_http_browser); fi
+    cmake --build "$wasm_build" --target "${targets[@]}" -j2
   fi
   echo "build took $(( $(date +%s) - t0 )) s" >&2
   if [ "$native" = 1 ]; then
@@ -67,6 +81,13 @@ if [ "$report_only" = 0 ]; then
     "$py" "$here/browser_runner.py" --native-bin-dir "$build/bench" \
       --wasm-dir "$wasm_build/bench/browser" --out "$here/results/browser.jsonl" \
       ${runner_args[@]+"${runner_args[@]}"} || echo "some browser measurements failed (see the report)" >&2
+  fi
+  if [ "$http" = 1 ]; then
+    "$py" "$here/http_runner.py" --native-bin-dir "$build/bench" \
+      --wasm-dir "$wasm_build/bench/browser" --out "$here/results/http.jsonl" \
+      ${runner_args[@]+"${runner_args[@]}"} || echo "some HTTP measurements failed (see the report)" >&2
+    echo "HTTP results: $here/results/http.jsonl; tables in docs/benchmarks.md" \
+         "(#an-http-server-in-the-browser)" >&2
   fi
 fi
 "$py" "$here/report.py"

@@ -40,7 +40,7 @@ const BRIDGE_BYTES = `(() => {
   let bytes = 0, peak = 0;
   for (const s of B.socks.values()) {
     const staging = s.staging ? s.staging.length : 0;
-    bytes += (s.wqBytes || 0) + staging + (s.leftover ? s.leftover.length : 0);
+    bytes += (s.wqBytes || 0) + staging + (s.rxBytes || 0);
     for (const m of s.inbox || []) bytes += (m.data && m.data.byteLength) || 0;
     peak += ((s.stats && s.stats.maxQueued) || 0) + staging;
   }

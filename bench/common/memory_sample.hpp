@@ -29,7 +29,7 @@ struct memory_sample {
   double js_heap = -1;       // V8 heap in use after a full GC (the page's or the Worker's)
   double renderer_rss = -1;  // the renderer process
   double network_rss = -1;   // the browser's network service process
-  double bridge_bytes = -1;  // what the JS bridge holds now: queued writes, staging, leftovers
+  double bridge_bytes = -1;  // what the JS bridge holds now: queued writes, staging, bytes received ahead
   double bridge_peak = -1;   // the most each live socket had queued for writing, summed
 
   // The program's own heaps: RSS natively; wasm + JS heap in a browser.
