@@ -10,8 +10,10 @@ target_compile_options(asio_directsockets PUBLIC
 target_compile_definitions(asio_directsockets PUBLIC
   BOOST_ASIO_DISABLE_THREADS BOOST_ASIO_HAS_CO_AWAIT=1 BOOST_ASIO_HAS_STD_INVOKE_RESULT)
 set(ASIO_DS_JS_LIBRARY "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/library_direct_sockets.js")
+# The heap grows: a server's memory use depends on its clients (a 1 MiB request body into a
+# fixed 16 MiB heap that also holds the embedded files aborted with OOM, docs/browser.md).
 target_link_options(asio_directsockets PUBLIC
-  -fexceptions "SHELL:--js-library ${ASIO_DS_JS_LIBRARY}")
+  -fexceptions "SHELL:--js-library ${ASIO_DS_JS_LIBRARY}" -sALLOW_MEMORY_GROWTH=1)
 # Programs relink when the bridge changes (build tree only: the installed
 # export must not name a source path).
 set_property(TARGET asio_directsockets APPEND PROPERTY INTERFACE_LINK_DEPENDS

@@ -57,12 +57,16 @@ var AdsDirectSocketsLibrary = {
     REPLY_EVIDENCE: true,   // data from the peer after our last write settled ends the guard ...
     QUIET_RATE: 67108864,   // ... while no recent drain-rate sample (bytes/s) is below this
     GUARD_MAX_MS: 1000,
-    CLOSE_MIN_MS: 50,       // minimum wait between the last write and teardown
+    CLOSE_MIN_MS: 50,       // minimum wait between the last write and teardown ...
+    CLOSE_QUIET_MS: 5,      // ... when every write so far drained fast (no backpressure seen)
     CLOSE_MAX_MS: 30000,
     BIG_PIPE_ASSUMED: 4194304, // pipe size assumed at close once a pipe proved bigger than 64 KiB
     LINGER_STALL_MS: 30000, // a closing socket whose writes make no progress this long is aborted
-    DISCARD_IDLE_MS: 20,    // at close, inbound data is discarded until none arrives this long
-    DISCARD_MAX_MS: 1000,   // ... or for at most this long
+    DISCARD_IDLE_MS: 5,     // at close, inbound data is discarded until none arrived this long,
+    DISCARD_MAX_MS: 1000,   // ... for at most this long
+    DISCARD_MAX_BYTES: 1048576, // ... and at most this many bytes (then the peer may see RST)
+    RECV_AHEAD: 1048576,    // TCP: received bytes held for the program before reading pauses
+    ACCEPT_AHEAD: 64,       // listeners: connections accepted ahead of the program's accepts
     MICRO_DRAINS: 32,       // _ads_drain calls from microtasks before one macrotask is forced
     WAIT_YIELD: -2,         // ads_wait(WAIT_YIELD): sleep for one macrotask (ds::ads_wait_yield)
     UDP_INBOX: 32,          // datagrams read ahead per UDP socket (Blink's own queue holds 32)
@@ -461,14 +465,14 @@ var AdsDirectSocketsLibrary = {
         h: B.allocHandle(), kind: kind, sock: sock, state: 'opening', info: null, openErr: 0,
         openP: null, connectOp: null, closed: false, mode: '',
         reader: null, writer: null,
-        rq: [], reading: false, readP: null, leftover: null, rdone: false, rerr: 0,
-        stopDiscard: false, lastChunk: 0, backlog: [], server: null,
+        rq: [], reading: false, readP: null, rx: [], rxBytes: 0, rdone: false, rerr: 0,
+        wfailed: false, stopDiscard: false, discarded: 0, lastChunk: 0, backlog: [], server: null,
         polls: [], errReported: false,
         // UDP receive side: datagrams read ahead, and the peer a bound socket is connected to
         inbox: [], inboxOn: false, peer: null,
         // TCP send side
         wops: [], wq: [], wqBytes: 0, staging: null, pool: [], wake: null, loop: null, inflight: null,
-        werr: 0, shutdown: false, closing: false, writerClosed: false,
+        werr: 0, shutdown: false, closing: false, writerClosed: false, slowSeen: false,
         pk: null, fillBound: 0, ub: 0, guarded: false, held: false, noProbe: false,
         rate: 0, rates: [], durs: [], lastSettle: 0, lastProgress: 0, bytesOut: 0, lastReply: 0,
         // UDP send side
@@ -509,9 +513,11 @@ var AdsDirectSocketsLibrary = {
         s.writer.closed.then(B.noop, function (e) { AdsBridge.onWriteError(s, e); });
         s.lastProgress = B.now();
         s.loop = B.writerLoop(s);
+        B.readAhead(s);
       } else if (s.kind === 'server') {
         s.reader = info.readable.getReader();
         s.reader.closed.then(B.noop, B.noop);
+        B.acceptAhead(s);
       } else {
         s.reader = info.readable.getReader();
         s.writer = info.writable.getWriter();
@@ -601,7 +607,12 @@ var AdsDirectSocketsLibrary = {
       return s.h;
     },
 
-    // ---- TCP reads: pull-based, at most one chunk kept per socket ----
+    // ---- TCP reads: one reader.read() always pending (docs/chromium-fin-drop.md) ----
+    // Chromium 156 discards data still in the receive pipe when the peer's FIN arrives while no
+    // read is pending, so a read is kept pending from open until end-of-file or an error, and
+    // each next read is issued inside the previous read's reaction (in the same task: no
+    // Chromium task can come between). Received chunks wait in s.rx for the program; reading
+    // pauses while RECV_AHEAD bytes wait there, so flow control still reaches the peer.
     read: function (h, op, buf, len) {
       var B = AdsBridge.ready();
       var o = B.newOp(op, h, 'read');
@@ -620,25 +631,49 @@ var AdsDirectSocketsLibrary = {
       var B = AdsBridge;
       while (s.rq.length) {
         var o = s.rq[0];
-        if (s.leftover) {
+        if (s.rxBytes) {
           s.rq.shift();
-          B.complete(o, B.OK, B.copyLeftover(s, o.buf, o.len));
+          B.complete(o, B.OK, B.copyReceived(s, o.buf, o.len));
           continue;
         }
+        // After a write failure no new read is issued: without one in flight, the failure is the
+        // read's too (a reset, as Linux reports it to a read after the peer's RST).
+        if (s.wfailed && !s.reading && !s.rdone && !s.rerr) s.rerr = B.CONNECTION_RESET;
         if (B.connError(s)) { s.rq.shift(); B.complete(o, B.takeConnError(s, 'read'), 0); continue; }
         if (s.rdone) { s.rq.shift(); B.complete(o, B.EOF, 0); continue; }
-        if (s.state === 'open' && !s.reading && !s.closed) B.startRead(s, B.onTcpChunk);
         break;
       }
+      B.readAhead(s);
       B.checkPolls(s);
     },
-    // Copies up to len bytes of the leftover chunk to buf; returns the count.
-    copyLeftover: function (s, buf, len) {
-      var c = s.leftover;
-      var n = Math.min(len, c.length);
-      HEAPU8.set(n === c.length ? c : c.subarray(0, n), buf);
-      s.leftover = n < c.length ? c.subarray(n) : null;
+    // Keeps one reader.read() pending while the socket is open and fewer than RECV_AHEAD bytes
+    // wait (once the program closed it: while the teardown discards). Never after the
+    // connection failed: a read issued once Chromium has reset the receive pipe, before the
+    // stream learnt of the error, crashes the renderer (docs/chromium-fin-drop.md).
+    readAhead: function (s) {
+      var B = AdsBridge;
+      if (s.reading || s.state !== 'open' || s.rdone || s.rerr || s.wfailed) return;
+      if (s.closed ? s.stopDiscard || s.discarded >= B.DISCARD_MAX_BYTES
+                   : s.rxBytes >= B.RECV_AHEAD) return;
+      B.startRead(s, B.onTcpChunk);
+    },
+    // Copies up to len received bytes to buf (across chunks); returns the count.
+    copyReceived: function (s, buf, len) {
+      var n = 0;
+      while (n < len && s.rx.length) {
+        var c = s.rx[0];
+        var k = Math.min(len - n, c.length);
+        HEAPU8.set(k === c.length ? c : c.subarray(0, k), buf + n);
+        n += k;
+        if (k === c.length) s.rx.shift();
+        else s.rx[0] = c.subarray(k);
+      }
+      s.rxBytes -= n;
       return n;
+    },
+    dropReceived: function (s) {
+      s.rx = [];
+      s.rxBytes = 0;
     },
     // The connection failed (reset, timed out ...): the error both directions report. A write
     // that failed only because of our own shutdown is not a connection error.
@@ -655,8 +690,7 @@ var AdsDirectSocketsLibrary = {
       if (e !== B.BROKEN_PIPE) s.errReported = true;
       return e;
     },
-    // One reader.read(); `handler(s, result)` or the error path runs when it settles. The chunk
-    // is always stored as the leftover first, so a read cancelled meanwhile loses nothing.
+    // One reader.read(); `handler(s, result)` or the error path runs in its first reaction.
     startRead: function (s, handler) {
       var B = AdsBridge;
       var p;
@@ -685,19 +719,20 @@ var AdsDirectSocketsLibrary = {
       else if (r.value) {
         var c = B.bytes(r.value);
         if (c.length) {
-          s.leftover = c;
-          s.lastReply = B.now();
+          s.lastReply = s.lastChunk = B.now();
+          if (s.closed) s.discarded += c.length;
+          else { s.rx.push(c); s.rxBytes += c.length; }
         }
       }
-      if (s.closed) { s.leftover = null; return; }
+      if (s.closed) { B.readAhead(s); return; }
       B.pumpRead(s);
     },
-    // Bytes a read would get now: the leftover chunk (TCP), the next datagram's size (UDP).
+    // Bytes a read would get now: what was received (TCP), the next datagram's size (UDP).
     available: function (h) {
       var B = AdsBridge.ready();
       var s = B.socks.get(h);
       if (!s) return -B.BAD_DESCRIPTOR;
-      if (s.kind === 'tcp') return s.leftover ? s.leftover.length : 0;
+      if (s.kind === 'tcp') return s.rxBytes;
       if (s.kind === 'udp') return s.inbox.length ? B.bytes(s.inbox[0].data).length : 0;
       return 0;
     },
@@ -729,7 +764,7 @@ var AdsDirectSocketsLibrary = {
         if (s.kind === 'udp') return true;
         return !!failed || s.shutdown || (s.wops.length === 0 && s.wqBytes < B.QUEUE_LIMIT);
       }
-      if (s.kind === 'tcp') return !!s.leftover || s.rdone || !!failed;
+      if (s.kind === 'tcp') return s.rxBytes > 0 || s.rdone || !!failed || (s.wfailed && !s.reading);
       if (s.kind === 'udp') return s.inbox.length > 0 || s.rdone || !!s.rerr;
       return (s.backlog.length > 0 && s.backlog[0].ready) || s.rdone || !!s.rerr;
     },
@@ -749,9 +784,9 @@ var AdsDirectSocketsLibrary = {
       s.polls = keep.concat(s.polls);
       // Readiness to read (and errors, which only a read observes) needs a read in flight.
       if (wantRead && s.state === 'open' && !s.reading && !s.closed) {
-        if (s.kind === 'tcp') { if (!s.leftover && !s.rdone) B.startRead(s, B.onTcpChunk); }
+        if (s.kind === 'tcp') B.readAhead(s);
         else if (s.kind === 'udp') B.startInbox(s);
-        else if (!s.backlog.length && !s.rdone) B.startRead(s, B.onAcceptChunk);
+        else B.acceptAhead(s);
       }
     },
 
@@ -933,22 +968,26 @@ var AdsDirectSocketsLibrary = {
       return Math.min(B.GUARD_MAX_MS, Math.max(B.GUARD_MIN_MS, ms));
     },
     // The wait between the last settled write and teardown (which discards what is still in
-    // the pipe). Teardown runs in the background, so this errs on the long side: the longest of
-    // CLOSE_MIN_MS, eight pipe loads at the slowest recent drain rate, and twice the longest
-    // recent write (a peer that pauses reading shows up there). When the pipe is (proven or
-    // probably) bigger than 64 KiB its size is unknown: BIG_PIPE_ASSUMED.
+    // the pipe): the longest of a floor, eight pipe loads at the slowest recent drain rate, and
+    // twice the longest recent write (a peer that pauses reading shows up there). The pipe
+    // holds at most what was written. The floor is CLOSE_QUIET_MS while no write ever showed
+    // backpressure (every drain-rate sample at least QUIET_RATE: against such peers the network
+    // service empties the pipe at once, docs/chromium-write-drop.md), else CLOSE_MIN_MS. When
+    // the pipe is (proven or probably) bigger than 64 KiB its size is unknown: BIG_PIPE_ASSUMED.
     closeGraceMs: function (s) {
       var B = AdsBridge;
       var k = s.pk;
       var big = k.lo > B.PIPE || s.noProbe;
       var pipe = big ? Math.max(k.lo, B.BIG_PIPE_ASSUMED) : Math.min(k.hi, k.lo);
-      var ms = Math.max(B.CLOSE_MIN_MS, 8 * pipe / B.drainRate(s) * 1000);
+      var floor = big || s.slowSeen ? B.CLOSE_MIN_MS : B.CLOSE_QUIET_MS;
+      var ms = Math.max(floor, 8 * Math.min(pipe, s.bytesOut) / B.drainRate(s) * 1000);
       for (var i = 0; i < s.durs.length; i++) ms = Math.max(ms, 2 * s.durs[i]);
       return Math.min(B.CLOSE_MAX_MS, ms);
     },
     noteRate: function (s, n, ms) {
       if (!(ms > 0)) return;
       var r = n / (ms / 1000);
+      if (r < AdsBridge.QUIET_RATE) s.slowSeen = true;
       s.rate = s.rate ? 0.7 * s.rate + 0.3 * r : r;
       s.rates.push(r);
       s.durs.push(ms);
@@ -1145,6 +1184,7 @@ var AdsDirectSocketsLibrary = {
     },
     onWriteError: function (s, e) {
       var B = AdsBridge;
+      s.wfailed = true;   // Chromium failed the stream: no new reader.read() (see readAhead)
       if (!s.werr) s.werr = B.mapStreamError(e, 'write', false);
       s.wq = [];
       s.wqBytes = 0;
@@ -1178,12 +1218,13 @@ var AdsDirectSocketsLibrary = {
       if (s.state !== 'open') return -B.notOpen(s);
       if (len === 0) return 0;
       if (s.rq.length) return -B.WOULD_BLOCK;
-      if (s.leftover) return B.copyLeftover(s, buf, len);
+      if (s.rxBytes) {
+        var n = B.copyReceived(s, buf, len);
+        B.readAhead(s);
+        return n;
+      }
       if (B.connError(s)) return -B.takeConnError(s, 'read');
-      if (s.rdone) return -B.EOF;
-      // Pull the next chunk now, so that it is there for the next attempt (as a kernel buffer
-      // would hold it); still at most one chunk per socket.
-      if (!s.reading && !s.closed) B.startRead(s, B.onTcpChunk);
+      if (s.rdone || (s.wfailed && !s.reading)) return -B.EOF;
       return -B.WOULD_BLOCK;
     },
     tryWrite: function (h, buf, len) {
@@ -1285,10 +1326,20 @@ var AdsDirectSocketsLibrary = {
         }
         if (s.rerr) { B.complete(s.rq.shift(), s.rerr, 0); continue; }
         if (s.rdone) { B.complete(s.rq.shift(), B.OPERATION_ABORTED, 0); continue; }
-        if (s.state === 'open' && !s.reading && !s.closed) B.startRead(s, B.onAcceptChunk);
         break;
       }
+      B.acceptAhead(s);
       B.checkPolls(s);
+    },
+    // Like a kernel's accept queue: connections are accepted ahead of the program, up to
+    // ACCEPT_AHEAD, each next read issued in the previous one's reaction. (Chromium accepts
+    // one connection per read; an accept loop that waited for the program would pay a round
+    // trip through the program per connection.)
+    acceptAhead: function (s) {
+      var B = AdsBridge;
+      if (s.reading || s.closed || s.state !== 'open' || s.rdone || s.rerr) return;
+      if (s.backlog.length >= B.ACCEPT_AHEAD) return;
+      B.startRead(s, B.onAcceptChunk);
     },
     onAcceptChunk: function (s, r) {
       var B = AdsBridge;
@@ -1297,6 +1348,7 @@ var AdsDirectSocketsLibrary = {
       if (s.closed) { B.closeRaw(sock); return; }
       var ent = { sock: sock, info: null, ready: false, failed: false };
       s.backlog.push(ent);
+      B.acceptAhead(s);
       Promise.resolve(sock.opened).then(function (info) {
         ent.info = info;
         ent.ready = true;
@@ -1546,7 +1598,7 @@ var AdsDirectSocketsLibrary = {
 
     // ---- cancel / close ----
     // Every pending op completes with OPERATION_ABORTED and its pointers are forgotten now.
-    // A reader.read() in flight stays in flight; its chunk becomes the leftover.
+    // A reader.read() in flight stays in flight; what it brings waits in s.rx.
     cancelAll: function (s) {
       var B = AdsBridge;
       var lists = [s.rq, s.wops, s.polls];
@@ -1588,6 +1640,8 @@ var AdsDirectSocketsLibrary = {
       B.cancelAll(s);
       B.socks.delete(h);
       s.closed = true;
+      s.stopDiscard = true;
+      B.dropReceived(s);
       s.wq = [];
       s.wqBytes = 0;
       s.staging = null;
@@ -1619,7 +1673,7 @@ var AdsDirectSocketsLibrary = {
         B.internalError(e);
       }
       s.state = 'closed';
-      s.leftover = null;
+      B.dropReceived(s);
       s.inbox = [];
       s.backlog = [];
     },
@@ -1638,7 +1692,7 @@ var AdsDirectSocketsLibrary = {
         B.internalError(e);
       }
       s.state = 'closed';
-      s.leftover = null;
+      B.dropReceived(s);
       s.inbox = [];
       s.wq = [];
       s.staging = null;
@@ -1646,28 +1700,37 @@ var AdsDirectSocketsLibrary = {
       s.backlog = [];
     },
     // Graceful: the writer loop drains what was accepted, waits for the pipe (closeGraceMs) and
-    // closes the writer; meanwhile inbound data is read and discarded so the peer does not get
-    // an RST for unread data and cannot block us; then cancel, unlock, socket.close().
+    // closes the writer; meanwhile the read kept pending goes on, discarding what arrives, so the
+    // peer does not get an RST for unread data and cannot block us; then cancel, unlock,
+    // socket.close().
     teardownTcp: async function (s) {
       var B = AdsBridge;
       s.closing = true;
-      var discard = B.discardReads(s);
+      B.dropReceived(s);
+      B.readAhead(s);   // (paused at RECV_AHEAD: discarding goes on)
       B.wakeWriter(s);
       if (s.loop) await B.linger(s);
-      // Keep discarding until nothing more arrives for DISCARD_IDLE_MS (or EOF, at most
-      // DISCARD_MAX_MS): data left unread in the kernel makes the close an RST.
-      var end = B.now() + B.DISCARD_MAX_MS;
-      while (!s.rdone && !s.rerr && B.now() < end && B.now() - s.lastChunk < B.DISCARD_IDLE_MS) {
-        await B.sleep(5);
-      }
+      await B.discardUntilIdle(s);
       s.stopDiscard = true;
       try { s.reader.cancel().then(null, B.noop); } catch (e) { /* released */ }
-      await B.within(discard, 1000);
       if (!s.writerClosed) {
         s.writerClosed = true;
         try { s.writer.abort().then(null, B.noop); } catch (e) { /* released */ }
       }
       B.unlockAndClose(s);
+    },
+    // Resolves once nothing arrived for DISCARD_IDLE_MS (or EOF, an error, DISCARD_MAX_BYTES
+    // discarded, DISCARD_MAX_MS passed): data left unread in the kernel makes the close an RST.
+    discardUntilIdle: async function (s) {
+      var B = AdsBridge;
+      var end = B.now() + B.DISCARD_MAX_MS;
+      for (;;) {
+        if (!s.reading || s.discarded >= B.DISCARD_MAX_BYTES) return;
+        var t = B.now();
+        var idle = t - s.lastChunk;
+        if (idle >= B.DISCARD_IDLE_MS || t >= end) return;
+        await B.sleep(Math.min(B.DISCARD_IDLE_MS - idle, end - t));
+      }
     },
     // Wait for the writer loop, but abort it when no write has made progress for LINGER_STALL_MS
     // (a peer that never reads would otherwise keep the socket forever).
@@ -1697,32 +1760,6 @@ var AdsDirectSocketsLibrary = {
         s.loop.then(fin, fin);
         check();
       });
-    },
-    discardReads: async function (s) {
-      s.lastChunk = AdsBridge.now();
-      try {
-        for (;;) {
-          s.leftover = null;
-          if (s.stopDiscard || s.rdone || s.rerr) return;
-          if (s.reading) { await s.readP; continue; }
-          s.reading = true;
-          var r;
-          try {
-            r = await s.reader.read();
-          } catch (e) {
-            s.rerr = AdsBridge.CONNECTION_RESET;
-            return;
-          } finally {
-            s.reading = false;
-          }
-          if (r.done) { s.rdone = true; return; }
-          s.lastChunk = AdsBridge.now();
-        }
-      } catch (e) {
-        /* nothing to do */
-      } finally {
-        s.leftover = null;
-      }
     },
     // Stops listening at once, as close(2) does: a program that closes an acceptor and then
     // connects to its port must be refused. Chromium does not settle a pending accept read on

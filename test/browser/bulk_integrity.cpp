@@ -342,3 +342,38 @@ BOOST_AUTO_TEST_CASE(close_16MiBps_reader_small_buffers_16MiB) {
   write_then(slow_16, true, 4096, ending::close, {16 * MiB});
 }
 BOOST_AUTO_TEST_SUITE_END()
+
+// Chromium 156 discards received data when the peer's FIN arrives while no reader.read() is
+// pending (docs/chromium-fin-drop.md). The peer sends n bytes and its FIN at once; the program
+// reads only after a delay, as an HTTP client that writes its request, does other work and then
+// reads a "respond and close" answer. The library keeps a read pending, so nothing is lost.
+BOOST_AUTO_TEST_SUITE(read_after_peer_close)
+BOOST_AUTO_TEST_CASE(late_reads_100) {
+  static constexpr std::uint64_t sizes[] = {5087, 64 * KiB, 200 * KiB};
+  static constexpr int delays_ms[] = {0, 1, 5, 20, 60, 200};
+  run(
+      [&]() -> net::awaitable<void> {
+        std::vector<unsigned char> buf(256 * KiB);
+        for (int i = 0; i < 100; ++i) {
+          const auto t = next_transfer();
+          const std::uint64_t n = sizes[i % 3];
+          const int delay = delays_ms[i % 6];
+          tcp::socket s = co_await connect(peers().port);
+          co_await send_line(s, "DOWN " + t.id + " " + std::to_string(n) + " " +
+                                    std::to_string(t.pat.seed) + " fast");
+          net::steady_timer timer(s.get_executor(), std::chrono::milliseconds(delay));
+          co_await timer.async_wait(net::use_awaitable);
+          auto [ec, got] = co_await net::async_read(s, net::buffer(buf.data(), n + 1),
+                                                    net::as_tuple(net::use_awaitable));
+          BOOST_TEST_REQUIRE(ec == net::error::eof, "transfer " << i << " (" << n << " bytes, read "
+                                                                << delay
+                                                                << " ms late): " << ec.message());
+          BOOST_TEST_REQUIRE(got == n, "transfer " << i << ": " << got << " of " << n
+                                                   << " bytes, read " << delay << " ms late");
+          const std::size_t m = t.pat.first_mismatch(0, buf.data(), n);
+          BOOST_TEST_REQUIRE(m == n, "transfer " << i << ": byte " << m << " differs");
+        }
+      },
+      300s);
+}
+BOOST_AUTO_TEST_SUITE_END()

@@ -74,8 +74,10 @@ struct completion_log {
 using namespace fault_helpers;
 
 // The peer resets while our read loop is in the middle of a stream: every byte sent before the
-// reset is delivered, then the pending read fails with connection_reset.
-BOOST_AUTO_TEST_CASE(peer_reset_mid_read) {
+// reset is delivered, then the pending read fails with connection_reset. (In the browser the
+// reset comes from this program's own server, which has read ahead what it left unread, so
+// its abortive close is a FIN: docs/chromium-fin-drop.md.)
+BOOST_AUTO_TEST_CASE(peer_reset_mid_read, *boost::unit_test::label("needs_abortive_close")) {
   net::io_context ioc;
   tcp_pair p = make_tcp_pair(ioc);
   leave_unread_data_at_server(ioc, p);

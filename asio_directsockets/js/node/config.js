@@ -15,6 +15,7 @@ const PORT_POLICIES = {
 
 const DEFAULTS = {
   emulateChromiumWriteDrop: false,   // the Blink WriteDataSynchronously SHOULD_WAIT bug
+  emulateChromiumFinDrop: false,     // the Blink ResetPipe() at peer FIN: unread data is lost
   pipeCapacity: PIPE_CAPACITY,       // Chromium's renderer->network send pipe; 0 = no pipe model
   portPolicy: 'chromium',
   minServerPort: undefined,          // overrides the policy's value when set
@@ -35,6 +36,8 @@ function fromEnv() {
   const out = {};
   const drop = envFlag('DIRECT_SOCKETS_EMULATE_WRITE_DROP');
   if (drop !== undefined) out.emulateChromiumWriteDrop = drop;
+  const finDrop = envFlag('DIRECT_SOCKETS_EMULATE_FIN_DROP');
+  if (finDrop !== undefined) out.emulateChromiumFinDrop = finDrop;
   const mc = envFlag('DIRECT_SOCKETS_MULTICAST');
   if (mc !== undefined) out.multicast = mc;
   const policy = process.env.DIRECT_SOCKETS_PORT_POLICY;
@@ -54,6 +57,10 @@ function validate(cfg) {
   }
   if (!Number.isInteger(cfg.pipeCapacity) || cfg.pipeCapacity < 0) {
     throw new TypeError('direct_sockets: pipeCapacity must be a non-negative integer');
+  }
+  if (cfg.emulateChromiumFinDrop === undefined) cfg.emulateChromiumFinDrop = false;
+  if (typeof cfg.emulateChromiumFinDrop !== 'boolean') {
+    throw new TypeError('direct_sockets: emulateChromiumFinDrop must be a boolean');
   }
   if (cfg.emulateChromiumWriteDrop && cfg.pipeCapacity === 0) {
     throw new TypeError('direct_sockets: emulateChromiumWriteDrop needs the pipe model');

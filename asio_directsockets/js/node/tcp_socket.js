@@ -95,7 +95,7 @@ class TCPSocket {
     const core = this.#core;
     const cfg = getConfig();
     socket.on('error', () => {});  // errors are reported through the streams below
-    const r = createReadable(socket, (ex) => core.streamClosed(ex));
+    const r = createReadable(socket, cfg, (ex) => core.streamClosed(ex));
     const w = createWritable(socket, cfg, (ex) => core.streamClosed(ex));
     core.onRelease = () => teardown(socket, w.writer);
 

@@ -6,19 +6,39 @@
 const { streamError } = require('./errors');
 const { toBufferSource } = require('./webidl');
 const { createWriter } = require('./send_pipe');
+const { PIPE_CAPACITY } = require('./config');
 
 // Blink reads at most what its 64 KiB receive pipe holds into one chunk.
-const MAX_CHUNK = 64 * 1024;
+const MAX_CHUNK = PIPE_CAPACITY;
 
 // Pull-based: Node's socket stays paused, we read from it only while a read() is pending. When
 // nobody reads, Node stops reading the fd once its buffer passes the high-water mark, the kernel
 // receive buffer fills and TCP flow control reaches the peer.
-function createReadable(socket, onClosed) {
+//
+// config.emulateChromiumFinDrop: Chromium 156's TCPReadableStreamWrapper, on the peer's FIN,
+// sees the receive pipe's producer closed, calls ResetPipe() (discarding every byte still unread
+// in the pipe) and closes the stream. Nothing is pulled from the pipe unless a read() is pending
+// (byte stream, high-water mark 0), so data that arrived but was not read when the FIN arrives
+// is lost. Here Node's buffer (and `leftover`) plays the pipe: if no pull is pending when Node
+// reads EOF from the kernel, all of it is dropped and readers get `done`. While a pull is
+// pending at that moment, delivery goes on as without the emulation (a simplification: Chromium
+// delivers what the pending read and a read issued in its reaction take before the reset runs).
+function createReadable(socket, config, onClosed) {
   let state = 'open';  // open | closed | aborted
   let controller;
   let leftover = null;  // bytes a BYOB read had no room for
   let pullDone = null;
-  let eof = false;
+  let eof = false;       // Node's 'end': EOF reached and everything buffered read
+  let eofArrived = false;  // the kernel reported EOF (Node may still hold data)
+  const dropAtFin = config.emulateChromiumFinDrop;
+  // With the emulation, Node must read ahead of the reader as far as Chromium's network service
+  // fills the 64 KiB receive pipe. Node stops reading the fd once its buffer reaches the readable
+  // high-water mark (16 KiB before Node 22), so it sees a FIN only behind less than that. Raised
+  // to 64 KiB, a FIN behind less than 64 KiB is seen (and the data dropped) as in Chromium; Node
+  // may hold up to one 64 KiB read more than the pipe. Node has buffered nothing yet here.
+  if (dropAtFin && socket._readableState && socket._readableState.highWaterMark < PIPE_CAPACITY) {
+    socket._readableState.highWaterMark = PIPE_CAPACITY;
+  }
 
   function settlePull() {
     const f = pullDone;
@@ -83,9 +103,34 @@ function createReadable(socket, onClosed) {
     onClosed(undefined);
   }
 
-  socket.on('readable', tryRead);
+  // The emulation's drop, once, at the moment EOF arrives from the kernel.
+  function onEofArrived() {
+    if (eofArrived) return;
+    eofArrived = true;
+    if (state !== 'open' || pullDone) return;
+    leftover = null;                     // ResetPipe(): the unread pipe is gone
+    while (socket.read() !== null) {}    // and so is what Node holds (EOF: read() takes it all)
+    finishGracefully();                  // then the stream closes: readers get done
+  }
+
+  // Finding that moment: Node's 'end' comes only after everything buffered was read, and
+  // socket.readableEnded is endEmitted (the same). When the kernel reports EOF, Node's
+  // onStreamRead calls socket.push(null), which sets _readableState.ended at once and, the
+  // socket being paused with a 'readable' listener, emits 'readable' synchronously
+  // (onEofChunk -> emitReadable_), whether or not data is buffered. So the first 'readable'
+  // that sees `ended` is EOF's arrival. `ended` is internal but has been there since Node 0.10
+  // (kept as a getter when the state became a bit field); were it gone, 'end' is the
+  // fallback (then only `leftover` can be dropped). Without the emulation this is the old
+  // handler exactly: socket.on('readable', tryRead).
+  function onReadable() {
+    if (dropAtFin && !eofArrived && socket._readableState?.ended) onEofArrived();
+    tryRead();
+  }
+
+  socket.on('readable', dropAtFin ? onReadable : tryRead);
   socket.on('end', () => {
     eof = true;
+    if (dropAtFin) onEofArrived();
     if (state === 'open' && !leftover) finishGracefully();
   });
 

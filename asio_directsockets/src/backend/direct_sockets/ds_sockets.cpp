@@ -7,6 +7,7 @@
 #include <emscripten/emscripten.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <climits>
 #include <cstring>
@@ -425,9 +426,14 @@ void listen(int fd, int backlog, error_code& ec) {
     return;
   }
   const char* any = r->family == AF_INET6 ? "::" : "0.0.0.0";
+  // SOMAXCONN (Asio's max_listen_connections) means "as many as the system allows": Emscripten's
+  // headers say 128, where Linux allows net.core.somaxconn (4096), so it becomes no backlog
+  // option (Chromium's default, the system's). A queue of 128 overflows under a burst of
+  // connections, and every dropped SYN costs the client a one-second retransmit.
+  const int asked = backlog > 0 && backlog < SOMAXCONN ? backlog : 0;
   int op = new_op(fd, open_slot);
   int h = ads_tcp_listen(op, r->have_local ? r->local_address.c_str() : any, r->local_port,
-                         backlog > 0 ? backlog : 0, v6only_arg(*r));
+                         asked, v6only_arg(*r));
   if (h < 0) {
     ops.erase(op);
     ec = to_error_code(failure_code(h));
