@@ -172,6 +172,27 @@ BOOST_AUTO_TEST_CASE(io_control_fionbio_is_the_user_non_blocking_mode) {
   BOOST_TEST(p.client.read_some(net::buffer(buf)) == 1u);
 }
 
+// Acceptors take the same commands and the native mode, as Boost.Asio's basic_socket_acceptor.
+BOOST_AUTO_TEST_CASE(acceptor_io_control_and_native_non_blocking) {
+  net::io_context ioc;
+  tcp::acceptor acceptor(ioc, tcp::endpoint(net::ip::address_v4::loopback(), 0));
+  fionbio_command on{1};
+  acceptor.io_control(on);
+  BOOST_TEST(acceptor.non_blocking());
+  tcp::socket peer(ioc);
+  error_code ec;
+  acceptor.accept(peer, ec);
+  CONF_CHECK_EC(ec, net::error::would_block);
+  acceptor.native_non_blocking(true);
+  BOOST_TEST(acceptor.native_non_blocking());
+
+  acceptor.close();
+  acceptor.io_control(on, ec);
+  CONF_CHECK_EC(ec, net::error::bad_descriptor);
+  acceptor.native_non_blocking(true, ec);
+  CONF_CHECK_EC(ec, net::error::bad_descriptor);
+}
+
 #if defined(__EMSCRIPTEN__)
 BOOST_AUTO_TEST_CASE(io_control_commands_without_a_direct_sockets_meaning_are_refused) {
   net::io_context ioc;

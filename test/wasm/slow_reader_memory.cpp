@@ -153,23 +153,41 @@ BOOST_AUTO_TEST_CASE(fast_writer_slow_reader_keeps_bridge_memory_bounded) {
 
   BOOST_TEST(written == total);
   BOOST_TEST(received == total);
+  // Both sockets still open. V8 frees dead ArrayBuffers' memory after a GC, off the main thread:
+  // give it a few event-loop turns, collecting each time.
+  int js_after = js_array_buffers_kib();
+  for (int turn = 0; turn < 5; ++turn) {
+    net::steady_timer settle(ioc, 50ms);
+    settle.wait();
+    js_after = std::min(js_after, js_array_buffers_kib());
+  }
   BOOST_TEST(first_bad == total, "first corrupt byte at " << first_bad);
-  BOOST_TEST_MESSAGE(
-      "bridge under a slow reader: staging peak "
-      << staged_peak << " B (limit " << queue_limit() << " + one write), received-ahead peak "
-      << received_peak << " B, JS ArrayBuffers " << js_before
-      << " KiB -> peak in the slow phase's second half " << js_steady_peak << " KiB, overall peak "
-      << js_peak << " KiB, wasm heap " << heap_before << " -> " << emscripten_get_heap_size()
-      << " B, written while slow " << written_while_slow << " of " << total);
+  BOOST_TEST_MESSAGE("bridge under a slow reader: staging peak "
+                     << staged_peak << " B (limit " << queue_limit()
+                     << " + one write), received-ahead peak " << received_peak
+                     << " B, JS ArrayBuffers " << js_before
+                     << " KiB -> peak in the slow phase's second half " << js_steady_peak
+                     << " KiB, overall peak " << js_peak << " KiB, after the transfer " << js_after
+                     << " KiB, wasm heap " << heap_before << " -> " << emscripten_get_heap_size()
+                     << " B, written while slow " << written_while_slow << " of " << total);
   BOOST_TEST(staged_peak > 0);
   BOOST_TEST(staged_peak <= queue_limit() + static_cast<int>(chunk));
   BOOST_TEST(received_peak <= recv_ahead() + 64 * 1024);
   BOOST_TEST(emscripten_get_heap_size() == heap_before);
   BOOST_TEST(written_while_slow < total / 2);
   // Once the pipeline is full (the slow phase's second half), what stays reachable in JS is the
-  // staging queue and buffer, what was received ahead (RECV_AHEAD) and the Node
-  // implementation's own socket buffers: a few MiB, however much the program writes. (Bursts while
-  // the pipeline fills or drains at full speed are the Node implementation's transient buffering,
-  // reported above, not asserted.)
-  if (js_before >= 0) BOOST_TEST(js_steady_peak - js_before < 4 * 1024 + recv_ahead() / 1024);
+  // bridge's staging queue and buffer, what it received ahead (RECV_AHEAD), and the Node
+  // implementation's own buffers (its 64 KiB pipe model, Node's stream buffers, the backing stores
+  // of received chunks) and dead buffers V8 has not freed yet (a sample is taken inside one task,
+  // where a GC finds them dead but their memory goes back later), allowed 6 MiB: 5.6 MiB in all
+  // was seen on a loaded CI machine, 3.5 MiB here. Bursts while the pipeline fills or drains at
+  // full speed are the Node implementation's transient buffering, reported above, not asserted.
+  constexpr int node_allowance_kib = 6 * 1024;
+  const int bridge_bound_kib = (queue_limit() + static_cast<int>(chunk) + recv_ahead()) / 1024;
+  if (js_before >= 0) {
+    BOOST_TEST(js_steady_peak - js_before < bridge_bound_kib + node_allowance_kib);
+    // Once everything was read, nothing the transfer went through stays reachable: keeping the
+    // 32 MiB (or each staging copy) alive would show here.
+    BOOST_TEST(js_after - js_before < bridge_bound_kib + node_allowance_kib);
+  }
 }

@@ -173,6 +173,27 @@ class acceptor_object : public boost::asio::socket_base {
     impl_.set_user_non_blocking(mode, ec);
   }
 
+  template <typename IoControlCommand>
+  void io_control(IoControlCommand& command) {
+    boost::system::error_code ec;
+    io_control(command, ec);
+    detail::throw_error(ec, "io_control");
+  }
+  template <typename IoControlCommand>
+  void io_control(IoControlCommand& command, boost::system::error_code& ec) {
+    service::io_control(impl_, command, ec);
+  }
+
+  bool native_non_blocking() const { return service::native_non_blocking(impl_); }
+  void native_non_blocking(bool mode) {
+    boost::system::error_code ec;
+    native_non_blocking(mode, ec);
+    detail::throw_error(ec, "native_non_blocking");
+  }
+  void native_non_blocking(bool mode, boost::system::error_code& ec) {
+    service::native_non_blocking(impl_, mode, ec);
+  }
+
   endpoint_type local_endpoint() const {
     boost::system::error_code ec;
     endpoint_type ep = local_endpoint(ec);
