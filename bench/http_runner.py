@@ -39,7 +39,7 @@ import runner  # noqa: E402  (meta_row)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-RUN_JS = os.path.join(ROOT, "asio_directsockets", "js", "browser", "run.js")
+RUN_JS = os.path.join(ROOT, "asio_directsockets", "tools", "browser", "run.js")
 JS_SERVER = os.path.join(HERE, "browser", "www", "js_http_server.js")
 BIG = 10 << 20
 

@@ -14,7 +14,7 @@ cmake --build build/wasm-demo -j"$(nproc)" --target http_server
 port=${PORT:-18080}
 log=$(mktemp)
 echo "== starting it in headless Chromium (content_shell, isolated context) on 127.0.0.1:$port"
-node asio_directsockets/js/browser/run.js --mode page --timeout 300 \
+node asio_directsockets/tools/browser/run.js --mode page --timeout 300 \
   build/wasm-demo/examples/http_server.js -- 127.0.0.1 "$port" /www >"$log" 2>&1 &
 browser=$!
 trap 'kill $browser 2>/dev/null || true; wait $browser 2>/dev/null || true; rm -f "$log"' EXIT

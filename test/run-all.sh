@@ -66,7 +66,7 @@ node --test "$root/asio_directsockets/js/test/"
 
 step browser "browser: the same wasm build in headless Chromium with real Direct Sockets"
 (cd build/wasm && ctest --output-on-failure -j1 -L browser)
-node --test "$root/asio_directsockets/js/browser/test/"
+node --test "$root/asio_directsockets/tools/browser/test/"
 
 step tools "hardening tools: valgrind, clang with libFuzzer"
 need=()

@@ -16,7 +16,7 @@
 //   {"cmd": "quit"}
 //
 // "program" runs an unchanged Emscripten build from --app-dir with the project's own harness
-// (asio_directsockets/js/browser/harness, as run.js does); "js" runs the raw-JS client
+// (asio_directsockets/tools/browser/harness, as run.js does); "js" runs the raw-JS client
 // (bench/browser/www). Both report through the CDP binding __adsRunnerEmit. While a client runs,
 // the driver answers its /api/ requests (bench/common/host.hpp): CPU of the browser's processes
 // (plus `proxyPids`, e.g. websockify) and of the server, RSS, and memory probes over CDP.
@@ -25,8 +25,8 @@
 
 const path = require('node:path');
 const readline = require('node:readline');
-const { launchBrowser } = require('../../asio_directsockets/js/browser/chromium');
-const { HARNESS_DIR } = require('../../asio_directsockets/js/browser/run_program');
+const { launchBrowser } = require('../../asio_directsockets/tools/browser/chromium');
+const { HARNESS_DIR } = require('../../asio_directsockets/tools/browser/run_program');
 const { startHost } = require('./http_host');
 const proc = require('./proc_stats');
 

@@ -2,13 +2,13 @@
 // The browser driver's HTTP server on 127.0.0.1: static folders (the program harness, the
 // programs, the raw-JS client), the run configuration, and the /api/ routes the programs ask
 // for host figures (bench/common/host.hpp). Every response carries the isolation headers that
-// Direct Sockets needs (asio_directsockets/js/browser/isolation_headers.js).
+// Direct Sockets needs (asio_directsockets/tools/browser/isolation_headers.js).
 
 const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ISOLATION_HEADERS } = require('../../asio_directsockets/js/browser/isolation_headers');
-const { listenOnLoopback, mimeType } = require('../../asio_directsockets/js/browser/static_server');
+const { ISOLATION_HEADERS } = require('../../asio_directsockets/tools/browser/isolation_headers');
+const { listenOnLoopback, mimeType } = require('../../asio_directsockets/tools/browser/static_server');
 
 // mounts: {'/prefix/': folder}; routes: {'/path': async (searchParams) => value} answered as
 // JSON (a number or string as plain text). Resolves to {port, origin, close()}.

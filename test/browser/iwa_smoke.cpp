@@ -1,4 +1,4 @@
-// A small unchanged Asio program for the Isolated Web App route (asio_directsockets/js/browser/
+// A small unchanged Asio program for the Isolated Web App route (asio_directsockets/tools/browser/
 // iwa.js): it needs every permission the app's manifest asks for and the grants the script makes.
 //   1. TCP inside the app: an acceptor on 127.0.0.1 (TCPServerSocket) and a client echo a line;
 //   2. TCP out of the app to a peer of peers/bulk_peer.py (--port=N after --): 1 MiB up, checked

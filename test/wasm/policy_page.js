@@ -7,9 +7,9 @@
 //   no-isolation            no COOP/COEP: the page is not cross-origin isolated and the API
 //                           does not exist
 //   no-permissions-policy   isolated, but the Permissions-Policy header is missing
-// Exits with the program's status (asio_directsockets/js/browser/run_program.js).
+// Exits with the program's status (asio_directsockets/tools/browser/run_program.js).
 const path = require('node:path');
-const { runProgram } = require(path.join(__dirname, '..', '..', 'asio_directsockets', 'js',
+const { runProgram } = require(path.join(__dirname, '..', '..', 'asio_directsockets', 'tools',
                                          'browser', 'run_program.js'));
 
 const PROFILES = {

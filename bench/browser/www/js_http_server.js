@@ -2,7 +2,7 @@
 // The HTTP benchmark's raw-JS server (bench/http_runner.py): what examples/http_server does,
 // written directly on Direct Sockets' TCPServerSocket the way a page would, as the anchor the
 // library's server is compared with. Not an Emscripten program: the browser runner
-// (asio_directsockets/js/browser/run.js) loads it like one and it uses the harness's Module
+// (asio_directsockets/tools/browser/run.js) loads it like one and it uses the harness's Module
 // (arguments, print, printErr, quit).
 //
 //   run.js bench/browser/www/js_http_server.js -- 127.0.0.1 PORT [CLOSE_GRACE_MS]   (PORT 0: any)

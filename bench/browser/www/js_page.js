@@ -1,7 +1,7 @@
 'use strict';
 // Fetches the run configuration from the browser driver and runs the raw-JS client in this page
 // or in a dedicated Worker, reporting through the driver's CDP binding with the same messages as
-// the program harness (asio_directsockets/js/browser/harness): {t: 'out'|'err', s},
+// the program harness (asio_directsockets/tools/browser/harness): {t: 'out'|'err', s},
 // {t: 'exit', status}, {t: 'fatal', kind, message}.
 (function () {
   const emit = (msg) => window.__adsRunnerEmit(JSON.stringify(msg));

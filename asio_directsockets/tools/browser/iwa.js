@@ -3,7 +3,7 @@
 // The Isolated Web App route: runs an Emscripten program the way a real deployment does, as a
 // dev-mode Isolated Web App in full Chromium, instead of content_shell's test-only switch.
 //
-//   node asio_directsockets/js/browser/iwa.js [run.js options] prog.js [-- args...]
+//   node asio_directsockets/tools/browser/iwa.js [run.js options] prog.js [-- args...]
 //
 // Over the CDP pipe (the PWA domain exists only for pipe clients) it
 //   1. starts Chromium with IsolatedWebApps + IsolatedWebAppDevMode,

@@ -3,7 +3,7 @@
 // Runs an Emscripten-built program in headless Chromium with real Direct Sockets, streams its
 // stdout/stderr, and exits with its status (see docs/browser-tests.md).
 //
-//   node asio_directsockets/js/browser/run.js [options] path/to/prog.js [-- args...]
+//   node asio_directsockets/tools/browser/run.js [options] path/to/prog.js [-- args...]
 //     --mode page|worker   run in the page (default) or in a dedicated Worker
 //     --timeout S          give up after S seconds (default 600) -> status 124
 //     --wait-for-exit      a callback-mode program: main() returning does not end the run,
