@@ -109,7 +109,7 @@ if(NOT EMSCRIPTEN)
   endforeach()
 endif()
 
-if(EMSCRIPTEN)
+if(ASIO_DS_BROWSER_TESTS)
   # In headless Chromium with real Direct Sockets: the throttling proxy listening
   # in a page (TCPServerSocket), the timeout clients in a Worker and in a page,
   # and the user-defined-clock timer in a page.
