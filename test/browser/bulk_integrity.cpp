@@ -330,8 +330,8 @@ BOOST_AUTO_TEST_CASE(close_stop_and_go_reader) {
 BOOST_AUTO_TEST_CASE(shutdown_send_stop_and_go_reader) {
   write_then(stop_and_go, false, 0, ending::shutdown_send, small_to_16MiB);
 }
-// The adversarial close of FINDINGS §4: a 2 MiB/s peer with 8 KiB buffers and a 4 KiB send
-// buffer on our side, so the pipe drains slowly exactly when the socket closes.
+// The adversarial close (docs/chromium-write-drop.md#close): a 2 MiB/s peer with 8 KiB buffers
+// and a 4 KiB send buffer on our side, so the pipe drains slowly exactly when the socket closes.
 BOOST_AUTO_TEST_CASE(close_2MiBps_reader_small_buffers) {
   write_then(slow_2, true, 4096, ending::close, small_to_1MiB);
 }

@@ -1,7 +1,7 @@
 'use strict';
 // The renderer -> network-service send pipe of a Chromium TCPSocket, in front of a net.Socket.
 //
-// Chromium (shared/reference/upload-stall/FINDINGS.md §2):
+// Chromium (docs/chromium-write-drop.md, "Cause in detail"):
 //  * the pipe holds exactly 64 KiB (mojo default capacity);
 //  * Blink's Write() copies as much of the chunk as fits, synchronously; if all of it fit, the
 //    write promise resolves at once (same task); otherwise the rest is copied from a watcher

@@ -358,7 +358,7 @@
     return bulkRow('tcp_download', msg, bytes, s, c0, c1, s0, s1, serverPid);
   }
 
-  // tcp_upload: the write discipline of shared/reference/upload-stall/FINDINGS.md in plain JS,
+  // tcp_upload: the write discipline of docs/chromium-write-drop.md#the-discipline in plain JS,
   // so the page's own ceiling is measured next to the library: one write in flight, every write
   // larger than Chromium's 64 KiB send pipe (`msg` bytes, 1 MiB by default); a write whose
   // promise settles within the current task found the pipe full and was dropped (Chromium 156),
