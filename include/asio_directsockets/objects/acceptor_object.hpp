@@ -1,10 +1,10 @@
-// A listening socket (Asio's acceptor_object): accept into a socket you
+// A listening socket (Asio's basic_socket_acceptor): accept into a socket you
 // own, or receive a new socket, synchronously or asynchronously.
 //
-// The body of boost::asio::acceptor_object<ip::tcp, Executor> (see
-// ip/tcp.hpp). Sockets it accepts into, or hands out, are the public
-// boost::asio::basic_stream_socket<ip::tcp, ...>, specialised onto
-// stream_socket_object.
+// The body of boost::asio::basic_socket_acceptor<ip::tcp, Executor> (see
+// adopted/basic_socket_acceptor.hpp). Sockets it accepts into, or hands out,
+// are the public boost::asio::basic_stream_socket<ip::tcp, ...>, specialised
+// onto stream_socket_object.
 #pragma once
 
 #include <asio_directsockets/objects/stream_socket_object.hpp>

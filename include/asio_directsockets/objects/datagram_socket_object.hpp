@@ -4,7 +4,8 @@
 // does on Linux.
 //
 // The body of boost::asio::basic_datagram_socket<ip::udp, Executor> (see
-// ip/udp.hpp), deriving from the specialised boost::asio::basic_socket.
+// adopted/basic_datagram_socket.hpp), deriving from the specialised
+// boost::asio::basic_socket.
 #pragma once
 
 #include <asio_directsockets/objects/socket_object.hpp>

@@ -23,7 +23,7 @@
 namespace asio_directsockets::objects {
 
 // The body of boost::asio::ip::basic_resolver<ip::tcp|ip::udp, Executor>
-// (see ip/tcp.hpp, ip/udp.hpp).
+// (see adopted/basic_resolver.hpp).
 template <typename InternetProtocol, typename Executor>
 class resolver_object : public boost::asio::ip::resolver_base {
   template <typename, typename>

@@ -2,7 +2,7 @@
 // options, endpoints, shutdown, wait. Stream and datagram sockets add I/O.
 //
 // This is the body of boost::asio::basic_socket<ip::tcp|ip::udp, Executor>,
-// which ip/tcp.hpp and ip/udp.hpp specialise to derive from it; it is never
+// which adopted/basic_socket.hpp specialises to derive from it; it is never
 // used on its own.
 #pragma once
 

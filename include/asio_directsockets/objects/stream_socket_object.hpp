@@ -2,9 +2,10 @@
 // AsyncWriteStream that async_read, async_write and Beast build on.
 //
 // The body of boost::asio::basic_stream_socket<ip::tcp, Executor> (see
-// ip/tcp.hpp). It derives from boost::asio::basic_socket<Protocol, Executor>,
-// itself specialised onto socket_object, so Boost's own algorithms that take
-// a basic_socket& (async_connect, Beast's basic_stream) accept it.
+// adopted/basic_stream_socket.hpp). It derives from
+// boost::asio::basic_socket<Protocol, Executor>, itself specialised onto
+// socket_object, so Boost's own algorithms that take a basic_socket&
+// (async_connect, Beast's basic_stream) accept it.
 #pragma once
 
 #include <asio_directsockets/objects/socket_object.hpp>
