@@ -1,12 +1,13 @@
 'use strict';
-// Process-wide behaviour switches. Defaults reproduce Chromium 156 as measured in
-// shared/reference (content_shell with --isolated-context-origins, no DirectSocketsDelegate).
+// Process-wide behaviour switches. Defaults reproduce Chromium 156 as measured for this
+// project (content_shell with --isolated-context-origins, no DirectSocketsDelegate; see
+// docs/node-direct-sockets.md).
 // install(globalThis, options) and DIRECT_SOCKETS_* environment variables change them.
 
 const PIPE_CAPACITY = 64 * 1024;  // mojo default data pipe: core_ipcz.cc kDefaultCapacity
 
 const PORT_POLICIES = {
-  // No embedder rules: content_shell, and the behaviour RESULTS.md measured (route d).
+  // No embedder rules: content_shell, the browser of the browser tests.
   chromium: { minServerPort: 0, minBoundUdpPort: 0 },
   // Chrome's ChromeDirectSocketsDelegate::ValidateAddressAndPortForIwa(): listening ports
   // 1024..32767 are "usually specific to selected apps", ports < 1024 are system ports.

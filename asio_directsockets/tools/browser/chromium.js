@@ -12,7 +12,7 @@ const { CdpPipe } = require('./cdp_pipe');
 const CONTENT_SHELL = '/usr/lib/chromium/chromium-shell';
 const CHROMIUM = '/usr/lib/chromium/chromium';
 
-// Flags for a quiet, deterministic headless run (as in RESULTS.md): no sandbox (we run as root
+// Flags for a quiet, deterministic headless run (docs/browser-tests.md): no sandbox (we run as root
 // in CI), no GPU, no QUIC, and no background traffic or updates from the browser itself.
 const BASE_FLAGS = Object.freeze([
   '--headless',

@@ -1,7 +1,7 @@
 'use strict';
 // The response headers a page (and its Workers) needs before Chromium lets it use Direct Sockets
 // outside an Isolated Web App (content_shell with --isolated-context-origins; bisected in
-// shared/reference/chromium-direct-sockets/RESULTS.md, route d):
+// content_shell 156, docs/browser-tests.md "Headers, and what happens without them"):
 //   * without COOP/COEP the page is not cross-origin isolated and TCPSocket is undefined;
 //   * without `direct-sockets=(self)` the first socket makes the browser kill the renderer
 //     ("Frame is not sufficiently isolated to use Direct Sockets.");
