@@ -35,6 +35,7 @@ mergeInto(LibraryManager.library, {
       AdsSockets.watchOpen(s, rec, 'listen');
       return s.h;
     },
+    // ads_accept: value = the new connection's handle; several accepts are served FIFO.
     accept: function (h, op) {
       var B = AdsBridge.ready();
       var o = AdsOps.newOp(op, h, 'accept');

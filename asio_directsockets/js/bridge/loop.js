@@ -46,6 +46,7 @@ mergeInto(LibraryManager.library, {
       return AdsBridge.waiter !== null ||
              (typeof Asyncify !== 'undefined' && Asyncify && !!Asyncify.currData);
     },
+    // ---- callback mode: ads_schedule_drain arms one call of _ads_drain ----
     scheduleDrain: function (timeoutMs) {
       var B = AdsBridge.ready();
       B.drainArmed = true;
@@ -98,6 +99,7 @@ mergeInto(LibraryManager.library, {
       if (!f) { B.warnOnce('nodrain', '_ads_drain is not exported'); return; }
       AdsOps.callUser(function () { f(); });
     },
+    // ---- blocking mode (-sASYNCIFY, ASYNCIFY_IMPORTS=['ads_wait']) ----
     wait: function (timeoutMs) {
       var B = AdsBridge.ready();
       var A = typeof Asyncify !== 'undefined' ? Asyncify : null;

@@ -99,6 +99,8 @@ mergeInto(LibraryManager.library, {
       AdsSendQueue.admit(s);
       return out;
     },
+    // ads_try_write: copies into the staging queue up to QUEUE_LIMIT (partial, as into a full
+    // kernel send buffer), or WOULD_BLOCK; never ahead of write ops waiting for room.
     tryWrite: function (h, buf, len) {
       var B = AdsBridge.ready();
       var s = AdsSockets.getSock(h, 'tcp');

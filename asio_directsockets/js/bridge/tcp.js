@@ -152,9 +152,11 @@ mergeInto(LibraryManager.library, {
       if (s.closed) { AdsTcp.readAhead(s); return; }
       AdsTcp.pumpRead(s);
     },
-    // Each finishes now and keeps no pointer: bytes transferred (>= 0) or -code, WOULD_BLOCK
-    // when an asynchronous operation would have to wait. Nothing jumps ahead of asynchronous
-    // operations already waiting in the same direction.
+    // ads_try_read, a non-blocking attempt (user non-blocking mode; synchronous calls in callback
+    // mode). Like every ads_try_* it finishes now and keeps no pointer: bytes transferred (>= 0)
+    // or -code, WOULD_BLOCK when an asynchronous operation would have to wait. Nothing jumps
+    // ahead of asynchronous operations already waiting in the same direction
+    // (docs/browser-bridge.md, "Non-blocking attempts").
     tryRead: function (h, buf, len) {
       var B = AdsBridge.ready();
       var s = AdsSockets.getSock(h, 'tcp');

@@ -240,6 +240,7 @@ mergeInto(LibraryManager.library, {
       }
       return 0;
     },
+    // ads_try_udp_receive: the next datagram of the inbox, or WOULD_BLOCK (starting the read-ahead).
     tryUdpReceive: function (h, buf, len, fromAddress, fromPort) {
       var B = AdsBridge.ready();
       var s = AdsSockets.getSock(h, 'udp');
