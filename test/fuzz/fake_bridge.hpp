@@ -1,4 +1,4 @@
-// A C++ stand-in for the JS bridge (asio_directsockets/js/library_direct_sockets.js), so that
+// A C++ stand-in for the JS bridge (asio_directsockets/js/bridge/), so that
 // the Direct Sockets backend's C++ side (ds_sockets.cpp) can be compiled natively and fuzzed
 // under AddressSanitizer. It keeps the bridge's side of the contract (docs/browser-bridge.md):
 // handles, pending ops with their buffers, completions queued and delivered by

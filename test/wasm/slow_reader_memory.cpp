@@ -33,7 +33,7 @@ unsigned char byte_at(std::uint64_t i) {
   return static_cast<unsigned char>((i * 11 + 5) % 249);
 }
 
-// The bridge's per-socket accounting (asio_directsockets/js/library_direct_sockets.js).
+// The bridge's per-socket accounting (asio_directsockets/js/bridge/: tcp.js, send_queue.js).
 // JavaScript inside EM_ASM: clang-format would turn === into == =.
 // clang-format off
 int max_staged_bytes() {

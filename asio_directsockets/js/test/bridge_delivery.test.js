@@ -5,7 +5,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const K = require('../bridge/testkit');
+const K = require('./support/testkit');
 
 const { E } = K;
 const T = { timeout: 20000 };

@@ -1,6 +1,6 @@
 'use strict';
-// End to end with the real toolchain: a small C program linked with
-// --js-library library_direct_sockets.js by Emscripten (3.1.6 on the reference machine), run by
+// End to end with the real toolchain: a small C program linked with the bridge (every file of
+// asio_directsockets/js/bridge/, one --js-library each, as CMake passes them) by Emscripten (3.1.6 on the reference machine), run by
 // Node with the Node Direct Sockets implementation. It echoes 24 MiB through a loopback echo
 // server in 64 KiB ads_write/ads_read calls, poisons each write buffer once the write completed,
 // grows wasm memory while a read is pending, and checks every byte. Three builds:
@@ -14,9 +14,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFile, execFileSync } = require('node:child_process');
-const K = require('../bridge/testkit');
+const K = require('./support/testkit');
 
-const LIB = path.join(__dirname, '..', 'library_direct_sockets.js');
+// --js-library=<file> for every library file, in the order CMake passes them.
+const LIB_ARGS = require('./support/harness').LIBRARY_FILES.map((f) => `--js-library=${f}`);
 const DS = path.join(__dirname, '..', 'node', 'direct_sockets.js');
 const REGISTER = path.join(__dirname, '..', 'node', 'register.js');
 
@@ -146,7 +147,7 @@ test('Emscripten build: callback, MODULARIZE and ASYNCIFY programs echo 24 MiB b
                      '.catch((e) => { console.error(e); process.exit(1); });\n');
     const env = { ...process.env, NODE_PATH: process.env.NODE_PATH || '/usr/share/nodejs' };
     for (const [name, flags] of Object.entries(BUILDS)) {
-      const b = await run('emcc', ['prog.c', '--js-library', LIB, ...flags, '-o', `${name}.js`],
+      const b = await run('emcc', ['prog.c', ...LIB_ARGS, ...flags, '-o', `${name}.js`],
                           { cwd: dir, env });
       assert.equal(b.code, 0, `emcc ${name}: ${b.stderr}`);
     }
@@ -204,7 +205,7 @@ test('ads_pipe_eof against Emscripten\'s PIPEFS: 1 only for an empty pipe withou
   try {
     fs.writeFileSync(path.join(dir, 'pipe.c'), PIPE_PROGRAM);
     const env = { ...process.env, NODE_PATH: process.env.NODE_PATH || '/usr/share/nodejs' };
-    const b = await run('emcc', ['pipe.c', '--js-library', LIB, '-O1', '-o', 'pipe.js'], { cwd: dir, env });
+    const b = await run('emcc', ['pipe.c', ...LIB_ARGS, '-O1', '-o', 'pipe.js'], { cwd: dir, env });
     assert.equal(b.code, 0, `emcc: ${b.stderr}`);
     const r = await run(process.execPath, ['--no-experimental-fetch', 'pipe.js'], { cwd: dir, env });
     assert.equal(r.code, 0, r.stderr);

@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const K = require('../bridge/testkit');
+const K = require('./support/testkit');
 
 const { E } = K;
 const T = { timeout: 30000 };
@@ -94,7 +94,7 @@ test('constructor TypeErrors are synchronous INVALID_ARGUMENT; missing API is NO
 });
 
 test('mapping table: Chromium and Node exceptions', T, () => {
-  const B = K.setup().AdsBridge;
+  const B = K.setup().AdsErrors;
   const dom = (msg, name = 'NetworkError') => new DOMException(msg, name);
   const open = [
     [dom('Network Error.'), 'tcp', E.CONNECTION_REFUSED],

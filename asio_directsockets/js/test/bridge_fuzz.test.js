@@ -16,7 +16,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const dgram = require('node:dgram');
-const K = require('../bridge/testkit');
+const K = require('./support/testkit');
 
 const { E } = K;
 const SEEDS = Number(process.env.ADS_FUZZ_SEEDS || 12);

@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const K = require('../bridge/testkit');
+const K = require('./support/testkit');
 
 const { E, KiB, MiB } = K;
 const T = { timeout: 30000 };

@@ -7,7 +7,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const K = require('../bridge/testkit');
+const K = require('./support/testkit');
 
 const { E, KiB, MOD } = K;
 const T = { timeout: 60000 };

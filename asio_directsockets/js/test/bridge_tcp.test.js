@@ -1,12 +1,12 @@
 'use strict';
-// The Emscripten bridge (library_direct_sockets.js) over the Node Direct Sockets implementation:
+// The Emscripten bridge (asio_directsockets/js/bridge/) over the Node Direct Sockets implementation:
 // connect, echo, pull-based reads with bounded memory, FIFO reads, EOF, accept, endpoints,
 // memory growth. Servers listen on 127.0.0.1 only.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const K = require('../bridge/testkit');
+const K = require('./support/testkit');
 
 const { E, KiB, MiB } = K;
 const T = { timeout: 30000 };

@@ -10,7 +10,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const K = require('../bridge/testkit');
+const K = require('./support/testkit');
 
 const { E, KiB, MiB } = K;
 const T = { timeout: 60000 };
@@ -91,10 +91,11 @@ test('drop emulation: chatty start (200 x 1000 B) then 8 MiB to a stop-and-go pe
   assert.ok(k.hi < Infinity && k.hi <= 512 * KiB, `capacity bound proven after the chatty start (${k.hi})`);
 });
 
-// FINDINGS section 3 "Small writes": a small write cannot be checked; after a big write it waits
-// for the rate-based guard. Exact against fast and steadily slow peers; a peer that stops
-// reading right after a big write can defeat the guard (FINDINGS says so): then whole small
-// writes are missing, never anything duplicated.
+// Small writes (docs/chromium-write-drop.md, "What users see": heuristic corners): a small write
+// cannot be checked; after a big write it waits for the rate-based guard. Exact against fast and
+// steadily slow peers; a peer that stops reading right after a big write can defeat the guard
+// (docs/browser-bridge.md, "Known limits"): then whole small writes are missing, never anything
+// duplicated.
 test('adversarial: 50 x [256 KiB, wait until sent, 1000 B] with drop emulation', T, async (t) => {
   const peers = [{ mode: 'fast' }, { mode: 'slow', rate: 16 * MiB },
                  { mode: 'stopgo', burst: 256 * KiB, pauseMs: 50 }];

@@ -1,6 +1,8 @@
 // The JavaScript side of the Direct Sockets backend, as C sees it: the
-// imports implemented by asio_directsockets/js/library_direct_sockets.js
-// (see docs/browser-bridge.md for the contract) and its result codes.
+// imports implemented by the bridge (asio_directsockets/js/bridge/) and its
+// result codes. The contract is asio_directsockets/js/bridge/contract.json
+// (docs/browser-bridge.md); asio_directsockets/js/test/contract.test.js
+// checks that this file agrees with it.
 #pragma once
 
 #include <boost/system/error_code.hpp>

@@ -6,16 +6,12 @@ const net = require('node:net');
 const path = require('node:path');
 const { load } = require('./harness');
 
-const ds = require(path.join(__dirname, '..', 'node', 'direct_sockets.js'));
+const ds = require(path.join(__dirname, '..', '..', 'node', 'direct_sockets.js'));
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
-const E = {
-  OK: 0, EOF: 1, CONNECTION_REFUSED: 2, HOST_UNREACHABLE: 3, TIMED_OUT: 4, ACCESS_DENIED: 5,
-  INVALID_ARGUMENT: 6, CONNECTION_RESET: 7, BROKEN_PIPE: 8, OPERATION_ABORTED: 9,
-  HOST_NOT_FOUND: 10, NETWORK_DOWN: 11, ADDRESS_IN_USE: 12, NOT_CONNECTED: 13,
-  BAD_DESCRIPTOR: 14, NOT_SUPPORTED: 15, MESSAGE_SIZE: 16, NO_BUFFER_SPACE: 17, WOULD_BLOCK: 18,
-};
+// The result codes, from the contract (asio_directsockets/js/bridge/contract.json).
+const E = Object.fromEntries(require('../../bridge/contract.json').result_codes.map((r) => [r.name, r.value]));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,11 +1,17 @@
 'use strict';
-// Loads asio_directsockets/js/library_direct_sockets.js the way Emscripten 3.1.6 links a
-// --js-library, without Emscripten and without the C++ side, so the bridge can be tested in Node:
+// Loads the bridge library (every .js file in asio_directsockets/js/bridge/) the way
+// Emscripten 3.1.6 links several --js-library files, without Emscripten and without the C++
+// side, so the bridge can be tested in Node:
 //
-//  * the file is evaluated with a mergeInto() that fills LibraryManager.library;
+//  * each file is evaluated, in name order (the order CMake passes them), with a mergeInto()
+//    that fills LibraryManager.library; a key that two files define is an error (mergeInto
+//    would silently keep the later one);
 //  * every member is then *serialized* as jsifier.js does (functions with toString(), `$X`
-//    objects member by member), so a library that relied on a closure would break here as it
-//    would in a real link;
+//    objects member by member), so a library that relied on a closure or on a file-level
+//    variable would break here as it would in a real link;
+//  * Emscripten only emits what the imports pull in through __deps, so every global of the
+//    library (`AdsX`) or of the runtime (callUserCallback) that a member's code names must be
+//    in that member's __deps;
 //  * the serialized code runs in one scope that provides what the Emscripten runtime provides:
 //    HEAPU8/HEAP32 over a (growable, optionally shared) memory, UTF8ToString, stringToUTF8,
 //    Module with _ads_on_complete/_ads_drain, callUserCallback, err, and optionally Asyncify.
@@ -19,7 +25,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const LIBRARY = path.join(__dirname, '..', 'library_direct_sockets.js');
+const LIBRARY_DIR = path.join(__dirname, '..', '..', 'bridge');
+// The library's files, in the order CMake passes them (cmake/emscripten.cmake: sorted names).
+const LIBRARY_FILES = fs.readdirSync(LIBRARY_DIR).filter((f) => f.endsWith('.js')).sort()
+    .map((f) => path.join(LIBRARY_DIR, f));
 
 // jsifier.js stringifyWithFunctions()
 function stringifyWithFunctions(obj) {
@@ -34,16 +43,33 @@ function stringifyWithFunctions(obj) {
 // them); anything else in a __deps list must be defined by the library itself.
 const RUNTIME_DEPS = new Set(['$callUserCallback']);
 
-function compileLibrary(file = LIBRARY) {
-  const text = fs.readFileSync(file, 'utf8');
-  for (const [i, line] of text.split('\n').entries()) {
-    if (line.trim().startsWith('#')) throw new Error(`${file}:${i + 1}: line starts with '#'`);
-  }
-  if (text.includes('{{{')) throw new Error(`${file}: contains '{{{' (Emscripten macro syntax)`);
-  const library = {};
-  const mergeInto = (target, obj) => Object.assign(target, obj);
-  new Function('mergeInto', 'LibraryManager', text)(mergeInto, { library });
+// The library's own globals ($AdsX members) and the runtime's that the library uses.
+const NAMED_GLOBAL = /\b(Ads[A-Z][A-Za-z0-9]*|callUserCallback)\b/g;
 
+// Evaluates library files as Emscripten's LibraryManager.load() does. `files`: a path or a list.
+function evaluateLibrary(files = LIBRARY_FILES) {
+  const library = {};
+  const origin = {};
+  for (const file of [].concat(files)) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const [i, line] of text.split('\n').entries()) {
+      if (line.trim().startsWith('#')) throw new Error(`${file}:${i + 1}: line starts with '#'`);
+    }
+    if (text.includes('{{{')) throw new Error(`${file}: contains '{{{' (Emscripten macro syntax)`);
+    const mergeInto = (target, obj) => {
+      for (const key of Object.keys(obj)) {
+        if (key in origin) throw new Error(`${file}: ${key} is already defined by ${origin[key]}`);
+        origin[key] = path.basename(file);
+      }
+      return Object.assign(target, obj);
+    };
+    new Function('mergeInto', 'LibraryManager', text)(mergeInto, { library });
+  }
+  return { library, origin };
+}
+
+function compileLibrary(files = LIBRARY_FILES) {
+  const { library, origin } = evaluateLibrary(files);
   const decls = [];
   const imports = [];
   for (const key of Object.keys(library)) {
@@ -53,8 +79,14 @@ function compileLibrary(file = LIBRARY) {
       if (!(d in library) && !RUNTIME_DEPS.has(d)) throw new Error(`${key}: unknown dependency ${d}`);
     }
     const value = library[key];
+    const code = key.startsWith('$') ? stringifyWithFunctions(value) : String(value);
+    for (const [name] of code.matchAll(NAMED_GLOBAL)) {
+      if (name !== key.replace(/^\$/, '') && !deps.includes('$' + name)) {
+        throw new Error(`${key} (${origin[key]}) uses ${name} but its __deps do not name $${name}`);
+      }
+    }
     if (key.startsWith('$')) {
-      decls.push(`var ${key.slice(1)} = ${stringifyWithFunctions(value)};`);
+      decls.push(`var ${key.slice(1)} = ${code};`);
     } else {
       if (typeof value !== 'function') throw new Error(`${key} is not a function`);
       const sig = library[key + '__sig'];
@@ -67,11 +99,13 @@ function compileLibrary(file = LIBRARY) {
     const postset = library[key + '__postset'];
     if (postset) decls.push(postset);
   }
-  return { library, decls, imports };
+  return { library, decls, imports, origin };
 }
 
 function load(opts = {}) {
-  const { decls, imports } = compileLibrary(opts.library);
+  const { decls, imports, library } = compileLibrary(opts.library);
+  const globals = Object.keys(library).filter((k) => k.startsWith('$') && !k.includes('__'))
+      .map((k) => k.slice(1));
   const memoryBytes = opts.memory || (16 << 20);
   const shared = !!opts.shared;
   const completions = [];
@@ -130,7 +164,7 @@ function load(opts = {}) {
     return {
       setBuffer: __setBuffer,
       getHeap: function () { return HEAPU8; },
-      AdsBridge: AdsBridge,
+      globals: { ${globals.map((g) => `${g}: ${g}`).join(', ')} },
       imports: { ${imports.map((k) => `${k}: _${k}`).join(', ')} }
     };`;
   const make = new Function('Module', 'callUserCallback', 'err', 'Asyncify', body);
@@ -142,7 +176,8 @@ function load(opts = {}) {
 
   const env = {
     imports: linked.imports,
-    AdsBridge: linked.AdsBridge,
+    // The library's globals: env.AdsBridge (codes, tunables, state), env.AdsErrors ...
+    ...linked.globals,
     Module,
     completions,
     callbackErrors,
@@ -206,4 +241,6 @@ function load(opts = {}) {
   return env;
 }
 
-module.exports = { load, compileLibrary, stringifyWithFunctions, LIBRARY };
+module.exports = {
+  load, compileLibrary, evaluateLibrary, stringifyWithFunctions, LIBRARY_DIR, LIBRARY_FILES,
+};

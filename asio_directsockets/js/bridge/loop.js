@@ -1,0 +1,137 @@
+// Event-loop scheduling: macrotasks and microtasks, callback mode (ads_schedule_drain: when
+// _ads_drain is called) and blocking mode (ads_wait under Asyncify: sleep until a completion).
+// Part of the bridge library: docs/browser-bridge.md.
+
+mergeInto(LibraryManager.library, {
+  $AdsLoop__deps: ['$AdsBridge', '$AdsOps'],
+  $AdsLoop: {
+    // A macrotask without setTimeout's clamp: setImmediate (Node), else a MessageChannel.
+    macrotask: function (f) {
+      var B = AdsBridge;
+      if (typeof setImmediate === 'function') { setImmediate(f); return; }
+      if (typeof MessageChannel === 'function') {
+        if (!B.mc) {
+          B.mcq = [];
+          B.mc = new MessageChannel();
+          B.mc.port1.onmessage = function () {
+            var g = AdsBridge.mcq.shift();
+            if (g) g();
+          };
+        }
+        B.mcq.push(f);
+        B.mc.port2.postMessage(0);
+        return;
+      }
+      setTimeout(f, 0);
+    },
+    macrotaskP: function () {
+      return new Promise(function (r) { AdsLoop.macrotask(r); });
+    },
+    sleep: function (ms) {
+      return new Promise(function (r) { setTimeout(r, ms); });
+    },
+    microtask: function (f) {
+      if (typeof queueMicrotask === 'function') queueMicrotask(f);
+      else Promise.resolve().then(f);
+    },
+    // Resolve after `p` settles or after `ms`, whichever comes first; never rejects.
+    within: function (p, ms) {
+      return new Promise(function (resolve) {
+        var t = setTimeout(resolve, ms);
+        Promise.resolve(p).then(function () { clearTimeout(t); resolve(); },
+                                function () { clearTimeout(t); resolve(); });
+      });
+    },
+    isSleeping: function () {
+      return AdsBridge.waiter !== null ||
+             (typeof Asyncify !== 'undefined' && Asyncify && !!Asyncify.currData);
+    },
+    // ---- callback mode: ads_schedule_drain arms one call of _ads_drain ----
+    scheduleDrain: function (timeoutMs) {
+      var B = AdsBridge.ready();
+      B.drainArmed = true;
+      if (B.drainTimer !== null) { clearTimeout(B.drainTimer); B.drainTimer = null; }
+      if (timeoutMs >= 0) B.drainTimer = setTimeout(AdsLoop.onDrainTimer, timeoutMs);
+      if (B.cq.length) AdsLoop.scheduleDrainCall();
+    },
+    onDrainTimer: function () {
+      var B = AdsBridge;
+      B.drainTimer = null;
+      if (!B.drainArmed) return;
+      B.drainArmed = false;
+      AdsLoop.runDrain();
+    },
+    // A completion arrived while a drain is armed: call _ads_drain from a microtask (fast), but
+    // from a macrotask after MICRO_DRAINS microtask drains in a row, so a program that keeps
+    // completing operations immediately cannot starve the event loop.
+    scheduleDrainCall: function () {
+      var B = AdsBridge;
+      if (B.drainCallPending) return;
+      B.drainCallPending = true;
+      if (B.microDrains < B.MICRO_DRAINS) {
+        B.microDrains++;
+        if (!B.microReset) {
+          B.microReset = true;
+          AdsLoop.macrotask(function () { AdsBridge.microDrains = 0; AdsBridge.microReset = false; });
+        }
+        AdsLoop.microtask(AdsLoop.drainCallback);
+      } else {
+        AdsLoop.macrotask(AdsLoop.drainCallback);
+      }
+    },
+    drainCallback: function () {
+      var B = AdsBridge;
+      B.drainCallPending = false;
+      if (!B.drainArmed) return;
+      B.drainArmed = false;
+      if (B.drainTimer !== null) { clearTimeout(B.drainTimer); B.drainTimer = null; }
+      AdsLoop.runDrain();
+    },
+    runDrain: function () {
+      var B = AdsBridge;
+      if (AdsLoop.isSleeping()) {
+        // Never call into a suspended (Asyncify) stack: retry once it has resumed.
+        B.drainArmed = true;
+        setTimeout(function () { if (AdsBridge.drainArmed) AdsLoop.scheduleDrainCall(); }, 4);
+        return;
+      }
+      var f = AdsOps.exported('ads_drain');
+      if (!f) { B.warnOnce('nodrain', '_ads_drain is not exported'); return; }
+      AdsOps.callUser(function () { f(); });
+    },
+    // ---- blocking mode (-sASYNCIFY, ASYNCIFY_IMPORTS=['ads_wait']) ----
+    wait: function (timeoutMs) {
+      var B = AdsBridge.ready();
+      var A = typeof Asyncify !== 'undefined' ? Asyncify : null;
+      if (A && A.State && A.state === A.State.Rewinding) {
+        return A.handleSleep(function () {});   // resuming: returns the value given to wakeUp
+      }
+      if (B.cq.length) return 1;
+      if (timeoutMs === 0 || !A || typeof A.handleSleep !== 'function') return 0;
+      if (B.waiter) { B.log('ads_wait called while already waiting'); return 0; }
+      return A.handleSleep(function (wakeUp) {
+        var w = { wakeUp: wakeUp, timer: null, done: false, scheduled: false };
+        AdsBridge.waiter = w;
+        if (timeoutMs === B.WAIT_YIELD) {
+          // A busy run() lets the event loop turn once (socket promises settle there).
+          AdsLoop.macrotask(function () { AdsLoop.finishWait(w); });
+        } else if (timeoutMs > 0) {
+          w.timer = setTimeout(function () { AdsLoop.finishWait(w); }, timeoutMs);
+        }
+      });
+    },
+    finishWait: function (w) {
+      var B = AdsBridge;
+      if (w.done) return;
+      w.done = true;
+      if (w.timer !== null) clearTimeout(w.timer);
+      if (B.waiter === w) B.waiter = null;
+      var v = B.cq.length ? 1 : 0;
+      AdsOps.callUser(function () { w.wakeUp(v); });
+    },
+    canBlock: function () {
+      return typeof Asyncify !== 'undefined' && Asyncify &&
+             typeof Asyncify.handleSleep === 'function' ? 1 : 0;
+    }
+  }
+});
