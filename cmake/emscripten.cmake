@@ -5,13 +5,26 @@ target_sources(asio_directsockets PRIVATE
   asio_directsockets/src/backend/direct_sockets/bridge_errors.cpp
   asio_directsockets/src/backend/direct_sockets/browser_loop.cpp
   asio_directsockets/src/backend/direct_sockets/ds_sockets.cpp)
+# How blocking-mode programs suspend on the browser's event loop: JSPI (V8's JavaScript Promise
+# Integration; needs wasm exceptions, Chromium 137+ or Node 25+) or ASYNCIFY (a code transform;
+# JS exceptions; any engine). The choice is the whole build's: every object of a program must
+# use the same exception model (docs/browser.md "Blocking mode").
+set(ASIO_DS_BLOCKING "asyncify" CACHE STRING "Blocking mode of the browser build: jspi or asyncify")
+set_property(CACHE ASIO_DS_BLOCKING PROPERTY STRINGS jspi asyncify)
+if(ASIO_DS_BLOCKING STREQUAL "jspi")
+  set(ASIO_DS_EXCEPTIONS -fwasm-exceptions)
+elseif(ASIO_DS_BLOCKING STREQUAL "asyncify")
+  set(ASIO_DS_EXCEPTIONS -fexceptions)
+else()
+  message(FATAL_ERROR "ASIO_DS_BLOCKING must be jspi or asyncify, not '${ASIO_DS_BLOCKING}'")
+endif()
 target_compile_options(asio_directsockets PUBLIC
-  -fexceptions -Wno-deprecated-experimental-coroutine)
+  ${ASIO_DS_EXCEPTIONS} -Wno-deprecated-experimental-coroutine)
 target_compile_definitions(asio_directsockets PUBLIC
   BOOST_ASIO_DISABLE_THREADS BOOST_ASIO_HAS_CO_AWAIT=1 BOOST_ASIO_HAS_STD_INVOKE_RESULT)
 # The heap grows: a server's memory use depends on its clients (a 1 MiB request body into a
 # fixed 16 MiB heap that also holds the embedded files aborted with OOM, docs/browser.md).
-target_link_options(asio_directsockets PUBLIC -fexceptions -sALLOW_MEMORY_GROWTH=1)
+target_link_options(asio_directsockets PUBLIC ${ASIO_DS_EXCEPTIONS} -sALLOW_MEMORY_GROWTH=1)
 # The JS bridge: every .js file of asio_directsockets/js/bridge/ is one --js-library, passed in
 # name order (docs/browser-bridge.md; each file defines its own keys, so the order changes
 # nothing, but it is stable). Installed with the library; the installed export names the
@@ -40,8 +53,19 @@ add_library(asio_directsockets::blocking ALIAS asio_directsockets_blocking)
 # The post-js gives main()'s real return value as the exit status (Emscripten
 # 3.1.6 reports a meaningless one when main() first suspends).
 set(ASIO_DS_BLOCKING_POST_JS "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/blocking_exit_status.js")
-target_link_options(asio_directsockets_blocking INTERFACE
-  -sASYNCIFY "SHELL:-sASYNCIFY_IMPORTS=['ads_wait']" -sASYNCIFY_STACK_SIZE=65536
-  "SHELL:--post-js ${ASIO_DS_BLOCKING_POST_JS}")
+if(ASIO_DS_BLOCKING STREQUAL "jspi")
+  # jspi_pre.js wraps the ads_wait import in WebAssembly.Suspending; the post-js enters main()
+  # through WebAssembly.promising, which needs the export by name (-lexports.js keeps names).
+  set(ASIO_DS_JSPI_PRE_JS "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/jspi_pre.js")
+  target_link_options(asio_directsockets_blocking INTERFACE
+    "SHELL:--pre-js ${ASIO_DS_JSPI_PRE_JS}" -lexports.js
+    "SHELL:--post-js ${ASIO_DS_BLOCKING_POST_JS}")
+  set_property(TARGET asio_directsockets_blocking APPEND PROPERTY INTERFACE_LINK_DEPENDS
+    "$<BUILD_INTERFACE:${ASIO_DS_JSPI_PRE_JS}>")
+else()
+  target_link_options(asio_directsockets_blocking INTERFACE
+    -sASYNCIFY "SHELL:-sASYNCIFY_IMPORTS=['ads_wait']" -sASYNCIFY_STACK_SIZE=65536
+    "SHELL:--post-js ${ASIO_DS_BLOCKING_POST_JS}")
+endif()
 set_property(TARGET asio_directsockets_blocking APPEND PROPERTY INTERFACE_LINK_DEPENDS
   "$<BUILD_INTERFACE:${ASIO_DS_BLOCKING_POST_JS}>")

@@ -1,4 +1,4 @@
-// --post-js of the asio_directsockets::blocking link target (-sASYNCIFY).
+// --post-js of the asio_directsockets::blocking link target (ASYNCIFY or JSPI).
 //
 // Emscripten 3.1.6 reports a program's exit status as soon as main() first
 // *suspends* (with a meaningless value) and drops the value main() returns
@@ -7,18 +7,51 @@
 // Node the process would exit 0 even when main() returned 1 (a failed test
 // suite would pass). This reports main()'s real return value: under Node as
 // the process exit code, elsewhere to Module.onExit if the page set one.
+//
+// JSPI (Module.adsJspi, set by jspi_pre.js): main() must be entered through
+// WebAssembly.promising for ads_wait to be able to suspend it; its promise
+// settles with main()'s return value.
 __ATMAIN__.push(function () {
+  function report(status) {
+    EXITSTATUS = status;
+    if (typeof process === 'object' && process.versions && process.versions.node) {
+      process.exitCode = status;
+    } else if (typeof Module['onExit'] === 'function') {
+      Module['onExit'](status);
+    }
+  }
   var realMain = Module['_main'];
   if (typeof realMain !== 'function') return;
+  if (Module['adsJspi']) {
+    var exported = Module['asm']['main'] || Module['asm']['__main_argc_argv'];
+    if (typeof exported !== 'function') {
+      abort('asio_directsockets: JSPI needs the main export by name (link with -lexports.js)');
+    }
+    var entry = WebAssembly.promising(exported);
+    Module['_main'] = function (argc, argv) {
+      runtimeKeepaliveCounter += 1;  // main() is still running while it is suspended
+      entry(argc, argv).then(function (status) {
+        runtimeKeepaliveCounter -= 1;
+        report(status);
+      }, function (e) {
+        runtimeKeepaliveCounter -= 1;
+        // exit() inside main() arrives as ExitStatus; anything else ends the program as an
+        // uncaught exception would.
+        if (e instanceof ExitStatus) {
+          report(e.status);
+        } else {
+          handleException(e);
+        }
+      });
+      return 0;  // callMain's implicit exit() is a no-op while main() runs
+    };
+    return;
+  }
   Module['_main'] = function () {
     var ret = realMain.apply(this, arguments);
     if (typeof Asyncify === 'object' && Asyncify.currData) {
       Asyncify.whenDone().then(function (status) {
-        if (typeof process === 'object' && process.versions && process.versions.node) {
-          process.exitCode = status;
-        } else if (typeof Module['onExit'] === 'function') {
-          Module['onExit'](status);
-        }
+        report(status);
       }, function () {
         // exit() or an exception ended main(): Emscripten reported that itself.
       });
