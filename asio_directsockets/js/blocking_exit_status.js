@@ -30,7 +30,11 @@ __ATMAIN__.push(function () {
     var entry = WebAssembly.promising(exported);
     Module['_main'] = function (argc, argv) {
       runtimeKeepaliveCounter += 1;  // main() is still running while it is suspended
-      entry(argc, argv).then(function (status) {
+      // Settles with main()'s return value; hosts that report the exit status themselves (the
+      // headless-Chromium runner) wait for it.
+      var done = entry(argc, argv);
+      Module['adsMainDone'] = done;
+      done.then(function (status) {
         runtimeKeepaliveCounter -= 1;
         report(status);
       }, function (e) {

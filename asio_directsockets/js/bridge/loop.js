@@ -1,5 +1,5 @@
 // Event-loop scheduling: macrotasks and microtasks, callback mode (ads_schedule_drain: when
-// _ads_drain is called) and blocking mode (ads_wait under Asyncify: sleep until a completion).
+// _ads_drain is called) and blocking mode (ads_wait under ASYNCIFY or JSPI: sleep until a completion).
 // Part of the bridge library: docs/browser-bridge.md.
 
 mergeInto(LibraryManager.library, {
@@ -99,9 +99,20 @@ mergeInto(LibraryManager.library, {
       if (!f) { B.warnOnce('nodrain', '_ads_drain is not exported'); return; }
       AdsOps.callUser(function () { f(); });
     },
-    // ---- blocking mode (-sASYNCIFY, ASYNCIFY_IMPORTS=['ads_wait']) ----
+    // ---- blocking mode: ads_wait suspends wasm until a completion (docs/browser.md) ----
+    // ASYNCIFY: ASYNCIFY_IMPORTS=['ads_wait'] and Asyncify.handleSleep. JSPI: jspi_pre.js wraps
+    // the import in WebAssembly.Suspending, which suspends while the promise returned is pending.
+    jspi: function () {
+      return typeof Module !== 'undefined' && Module['adsJspi'] === true;
+    },
     wait: function (timeoutMs) {
       var B = AdsBridge.ready();
+      if (AdsLoop.jspi()) {
+        if (B.cq.length) return 1;
+        if (timeoutMs === 0) return 0;
+        if (B.waiter) { B.log('ads_wait called while already waiting'); return 0; }
+        return new Promise(function (resolve) { AdsLoop.startWait(resolve, timeoutMs); });
+      }
       var A = typeof Asyncify !== 'undefined' ? Asyncify : null;
       if (A && A.State && A.state === A.State.Rewinding) {
         return A.handleSleep(function () {});   // resuming: returns the value given to wakeUp
@@ -109,16 +120,18 @@ mergeInto(LibraryManager.library, {
       if (B.cq.length) return 1;
       if (timeoutMs === 0 || !A || typeof A.handleSleep !== 'function') return 0;
       if (B.waiter) { B.log('ads_wait called while already waiting'); return 0; }
-      return A.handleSleep(function (wakeUp) {
-        var w = { wakeUp: wakeUp, timer: null, done: false, scheduled: false };
-        AdsBridge.waiter = w;
-        if (timeoutMs === B.WAIT_YIELD) {
-          // A busy run() lets the event loop turn once (socket promises settle there).
-          AdsLoop.macrotask(function () { AdsLoop.finishWait(w); });
-        } else if (timeoutMs > 0) {
-          w.timer = setTimeout(function () { AdsLoop.finishWait(w); }, timeoutMs);
-        }
-      });
+      return A.handleSleep(function (wakeUp) { AdsLoop.startWait(wakeUp, timeoutMs); });
+    },
+    startWait: function (wakeUp, timeoutMs) {
+      var B = AdsBridge;
+      var w = { wakeUp: wakeUp, timer: null, done: false, scheduled: false };
+      B.waiter = w;
+      if (timeoutMs === B.WAIT_YIELD) {
+        // A busy run() lets the event loop turn once (socket promises settle there).
+        AdsLoop.macrotask(function () { AdsLoop.finishWait(w); });
+      } else if (timeoutMs > 0) {
+        w.timer = setTimeout(function () { AdsLoop.finishWait(w); }, timeoutMs);
+      }
     },
     finishWait: function (w) {
       var B = AdsBridge;
@@ -130,6 +143,7 @@ mergeInto(LibraryManager.library, {
       AdsOps.callUser(function () { w.wakeUp(v); });
     },
     canBlock: function () {
+      if (AdsLoop.jspi()) return 1;
       return typeof Asyncify !== 'undefined' && Asyncify &&
              typeof Asyncify.handleSleep === 'function' ? 1 : 0;
     }

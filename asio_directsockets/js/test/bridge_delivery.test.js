@@ -241,3 +241,33 @@ test('blocking mode: no _ads_drain while suspended; it runs after the wake-up', 
   await K.sleep(30);
   assert.equal(drains, 1, 'the deferred drain ran after the wake-up');
 });
+
+// JSPI (jspi_pre.js sets Module.adsJspi): ads_wait returns a promise where it would sleep, which
+// WebAssembly.Suspending turns into a suspension; everything else as with Asyncify.
+test('blocking mode under JSPI: ads_wait returns a promise that settles on a completion or the timeout', T, async () => {
+  const env = K.load({ autoDrain: false });
+  env.Module.adsJspi = true;
+  const I = env.imports;
+  assert.equal(I.ads_can_block(), 1);
+  assert.equal(I.ads_wait(0), 0, 'timeout 0: no sleep');
+  completeOne(env);
+  assert.equal(I.ads_wait(-1), 1, 'a completion is waiting: no promise');
+  env.take();
+
+  const p = I.ads_wait(-1);
+  assert.ok(p instanceof Promise, 'would sleep: a promise');
+  assert.equal(I.ads_wait(-1), 0, 'a second waiter is refused');
+  let resumed = false;
+  p.then(() => { resumed = true; });
+  completeOne(env);
+  assert.equal(resumed, false, 'not settled inside the call that queued the completion');
+  assert.equal(await p, 1);
+  env.take();
+
+  const t0 = performance.now();
+  assert.equal(await I.ads_wait(40), 0);
+  assert.ok(performance.now() - t0 >= 35, 'settled after the timeout');
+  const y = I.ads_wait(-2);   // ds::ads_wait_yield: one macrotask
+  assert.ok(y instanceof Promise);
+  assert.equal(await y, 0);
+});

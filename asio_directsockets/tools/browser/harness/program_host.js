@@ -12,7 +12,9 @@
 // main first *suspends*, with a meaningless value, then drops main's real return value). So the
 // host wraps Module._main: a synchronous return is main's status; a suspended main (Asyncify has
 // saved its stack) reports through Asyncify.whenDone() when it really returns. Module.quit then
-// only reports explicit exit() calls. Both Module hooks are documented Emscripten settings; the
+// only reports explicit exit() calls. A JSPI build (asio_directsockets::blocking with
+// -DASIO_DS_BLOCKING=jspi) enters main() through WebAssembly.promising and leaves that promise in
+// Module.adsMainDone. Both Module hooks are documented Emscripten settings; the
 // Asyncify object is the global the non-MODULARIZE build defines.
 
 (function (global) {
@@ -114,7 +116,14 @@
         Module._main = function (...argv) {
           const ret = realMain.apply(this, argv);
           const A = global.Asyncify;
-          if (A && A.currData) {
+          const jspiDone = Module.adsMainDone;  // JSPI (asio_directsockets/js/blocking_exit_status.js)
+          if (jspiDone && typeof jspiDone.then === 'function') {
+            // main() runs on a JSPI stack: the promise settles with its return value.
+            jspiDone.then(mainReturned, (e) => {
+              if (isExitStatus(e)) finish({ t: 'exit', status: e.status, how: 'exit' });
+              else failed(e);
+            });
+          } else if (A && A.currData) {
             // main() is suspended (-sASYNCIFY): its return value arrives when it finishes.
             A.whenDone().then(mainReturned, (e) => {
               if (isExitStatus(e)) finish({ t: 'exit', status: e.status, how: 'exit' });

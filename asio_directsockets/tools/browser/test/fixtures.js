@@ -13,9 +13,19 @@ const { execFile } = require('node:child_process');
 const FIXTURES = path.join(__dirname, 'fixtures');
 const RUN_JS = path.join(__dirname, '..', 'run.js');
 
+// JSPI blocking mode as asio_directsockets::blocking links it (-DASIO_DS_BLOCKING=jspi): the bridge
+// (whose ads_wait suspends), jspi_pre.js, the exit-status post-js, wasm exceptions.
+const JS_DIR = path.join(__dirname, '..', '..', '..', 'js');
+const BRIDGE = fs.readdirSync(path.join(JS_DIR, 'bridge')).filter((f) => f.endsWith('.js')).sort()
+  .map((f) => `--js-library=${path.join(JS_DIR, 'bridge', f)}`);
+const JSPI_FLAGS = ['-O1', '-fwasm-exceptions', '-DWITH_JSPI', ...BRIDGE,
+  '--pre-js', path.join(JS_DIR, 'jspi_pre.js'), '--post-js', path.join(JS_DIR, 'blocking_exit_status.js'),
+  '-lexports.js'];
+
 const BUILDS = {
   plain: { source: 'args_status.c', flags: ['-O1'] },
   asyncify: { source: 'args_status.c', flags: ['-O1', '-sASYNCIFY', '-DWITH_ASYNCIFY'] },
+  jspi: { source: 'args_status.c', flags: JSPI_FLAGS },
   tcp_connect: { source: 'tcp_connect.c', flags: ['-O1'] },
 };
 
@@ -34,8 +44,14 @@ async function buildFixture(name) {
   const b = BUILDS[name];
   const src = path.join(FIXTURES, b.source);
   const hash = crypto.createHash('sha256')
-    .update(fs.readFileSync(src)).update(JSON.stringify(b.flags)).digest('hex').slice(0, 16);
-  const dir = path.join(os.tmpdir(), 'ads-runner-fixtures', `${name}-${hash}`);
+    .update(fs.readFileSync(src)).update(JSON.stringify(b.flags));
+  for (const f of b.flags) {
+    const m = /^--js-library=(.*)$/.exec(f);
+    const file = m ? m[1] : (f.endsWith('.js') && fs.existsSync(f) ? f : null);
+    if (file) hash.update(fs.readFileSync(file));
+  }
+  const digest = hash.digest('hex').slice(0, 16);
+  const dir = path.join(os.tmpdir(), 'ads-runner-fixtures', `${name}-${digest}`);
   const out = path.join(dir, `${name}.js`);
   if (fs.existsSync(out) && fs.existsSync(path.join(dir, `${name}.wasm`))) return out;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ads-runner-build-'));

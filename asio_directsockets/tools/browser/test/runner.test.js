@@ -16,7 +16,7 @@ const { buildFixture, echoServer, runCli } = require('./fixtures');
 
 const progs = {};
 test.before(async () => {
-  const names = ['plain', 'asyncify', 'tcp_connect'];
+  const names = ['plain', 'asyncify', 'jspi', 'tcp_connect'];
   const built = await Promise.all(names.map(buildFixture));
   names.forEach((n, i) => { progs[n] = built[i]; });
 });
@@ -57,6 +57,17 @@ for (const mode of ['page', 'worker']) {
     assert.equal(r.kind, 'exit', r.message);
     assert.equal(r.status, 43);
     assert.deepEqual(r.stdout, ['slept', 'arg 2: x']);
+  });
+
+  test(`${mode}: JSPI main() that suspended reports its own return value, and exit() after one`, async () => {
+    const r = await run({ program: progs.jspi, mode, args: ['sleep', 'x'] });
+    assert.equal(r.kind, 'exit', r.message);
+    assert.equal(r.status, 43);
+    assert.deepEqual(r.stdout, ['slept', 'arg 2: x']);
+    const e = await run({ program: progs.jspi, mode, args: ['sleep', 'exit', '9'] });
+    assert.equal(e.kind, 'exit', e.message);
+    assert.equal(e.status, 9);
+    assert.deepEqual(e.stdout, ['slept']);
   });
 
   test(`${mode}: exit() after a suspension, and 5000 lines in order`, async () => {
