@@ -1,7 +1,7 @@
 'use strict';
 // Error mapping (Direct Sockets outcome -> contract error code) with real failures from the Node
-// implementation and with Chromium's exact exceptions (shared/reference/chromium-direct-sockets/
-// RESULTS.md); validation of handles, op ids, pointers; no exception leaves the bridge.
+// implementation and with Chromium 156's exact exceptions (as content_shell 156 throws them; the
+// mapping is docs/errors.md); validation of handles, op ids, pointers; no exception leaves the bridge.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');

@@ -99,7 +99,7 @@ async function readBytes(reader, limit = Infinity) {
 }
 
 // Number of microtask turns until `p` settles, or -1 if it does not settle within this task
-// (the "settleHops" probe of shared/reference/upload-stall).
+// (the "settleHops" probe, docs/chromium-write-drop.md#when-a-write-settles).
 async function settleHops(p, maxHops = 64) {
   let settled = false;
   p.then(() => { settled = true; }, () => { settled = true; });

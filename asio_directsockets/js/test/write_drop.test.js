@@ -1,6 +1,6 @@
 'use strict';
 // The Chromium 156 write-drop emulation (install(..., { emulateChromiumWriteDrop: true })),
-// checked against the observations in shared/reference/upload-stall/FINDINGS.md, and the same
+// checked against the observations in docs/chromium-write-drop.md ("The investigation"), and the same
 // write disciplines against the fixed pipe (the default), which must not lose or duplicate data.
 
 const test = require('node:test');
@@ -35,7 +35,7 @@ async function settledCount(st, quietMs = 300) {
   return st.bytes;
 }
 
-// FINDINGS §6.2: one write in flight, every write > 64 KiB, a write that settles within the
+// docs/chromium-write-drop.md#the-discipline: one write in flight, every write > 64 KiB, a write that settles within the
 // current task was dropped and is re-issued.
 async function writeDetect(w, buf, st) {
   for (let attempt = 0; ; attempt++) {
@@ -80,7 +80,7 @@ test('emulation on: naive burst of 128 x 64 KiB awaited writes loses all but the
          const got = await settledCount(st);
          t.diagnostic(`128 awaited writes took ${writeMs.toFixed(1)} ms; sink got ${got} bytes`);
          // Every promise resolved, fast, yet only the first chunk entered the pipe: the other
-         // 127 writes started while the 64 KiB pipe was full (FINDINGS §1, cases A/B).
+         // 127 writes started while the 64 KiB pipe was full (docs/chromium-write-drop.md#reproduction, cases A/B).
          assert.equal(got, 65536);
          assert.equal(st.firstBad, -1, 'what arrived is the correct prefix');
          // Nothing is held back: a later 1-byte write lands right behind byte 65,535 (case L).
@@ -222,7 +222,7 @@ test('fixed pipe (default): naive writes lose nothing; the discipline finds no d
        }
      });
 
-test('teardown discards what is still in the 64 KiB pipe, as in Chromium (FINDINGS §4)', T,
+test('teardown discards what is still in the 64 KiB pipe, as in Chromium (docs/chromium-write-drop.md#close)', T,
      async (t) => {
        ds.install();  // the discard is independent of the drop bug
        const sink = await sinkServer({ paused: true });
