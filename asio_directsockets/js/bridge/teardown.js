@@ -30,13 +30,20 @@ mergeInto(LibraryManager.library, {
       var s = B.socks.get(h);
       if (s) AdsTeardown.cancelAll(s);
     },
-    close: function (h) {
+    // close and abort: the handle is invalid at once and every pending op is aborted; returns
+    // the socket record (null for an unknown handle) for the teardown that follows.
+    detach: function (h) {
       var B = AdsBridge.ready();
       var s = B.socks.get(h);
-      if (!s) return;
+      if (!s) return null;
       AdsTeardown.cancelAll(s);
       B.socks.delete(h);
       s.closed = true;
+      return s;
+    },
+    close: function (h) {
+      var s = AdsTeardown.detach(h);
+      if (!s) return;
       AdsTeardown.teardown(s).then(null, function (e) { AdsBridge.internalError(e); });
     },
     // ads_abort: close without lingering (SO_LINGER with a zero timeout). Direct Sockets has no
@@ -44,12 +51,8 @@ mergeInto(LibraryManager.library, {
     // dropped, inbound data is not drained, and the network service closes the socket at once,
     // which the peer sees as RST exactly when unread data was left (else as FIN).
     abort: function (h) {
-      var B = AdsBridge.ready();
-      var s = B.socks.get(h);
+      var s = AdsTeardown.detach(h);
       if (!s) return;
-      AdsTeardown.cancelAll(s);
-      B.socks.delete(h);
-      s.closed = true;
       if (s.kind === 'tcp') {
         s.stopDiscard = true;
         AdsTcp.dropReceived(s);

@@ -117,18 +117,17 @@
           const ret = realMain.apply(this, argv);
           const A = global.Asyncify;
           const jspiDone = Module.adsMainDone;  // JSPI (asio_directsockets/js/blocking_exit_status.js)
+          // A suspended main() ends later: by returning, by exit() or by an exception.
+          const mainEnded = (e) => {
+            if (isExitStatus(e)) finish({ t: 'exit', status: e.status, how: 'exit' });
+            else failed(e);
+          };
           if (jspiDone && typeof jspiDone.then === 'function') {
             // main() runs on a JSPI stack: the promise settles with its return value.
-            jspiDone.then(mainReturned, (e) => {
-              if (isExitStatus(e)) finish({ t: 'exit', status: e.status, how: 'exit' });
-              else failed(e);
-            });
+            jspiDone.then(mainReturned, mainEnded);
           } else if (A && A.currData) {
             // main() is suspended (-sASYNCIFY): its return value arrives when it finishes.
-            A.whenDone().then(mainReturned, (e) => {
-              if (isExitStatus(e)) finish({ t: 'exit', status: e.status, how: 'exit' });
-              else failed(e);
-            });
+            A.whenDone().then(mainReturned, mainEnded);
           } else {
             mainReturned(ret);
           }
