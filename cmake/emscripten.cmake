@@ -4,7 +4,10 @@
 target_sources(asio_directsockets PRIVATE
   asio_directsockets/src/backend/direct_sockets/bridge_errors.cpp
   asio_directsockets/src/backend/direct_sockets/browser_loop.cpp
-  asio_directsockets/src/backend/direct_sockets/ds_sockets.cpp)
+  asio_directsockets/src/backend/direct_sockets/addresses.cpp
+  asio_directsockets/src/backend/direct_sockets/browser_reactor.cpp
+  asio_directsockets/src/backend/direct_sockets/descriptors.cpp
+  asio_directsockets/src/backend/direct_sockets/operations.cpp)
 # How blocking-mode programs suspend on the browser's event loop: JSPI (V8's JavaScript Promise
 # Integration; needs wasm exceptions, Chromium 137+ or Node 25+) or ASYNCIFY (a code transform;
 # JS exceptions; any engine). The choice is the whole build's: every object of a program must

@@ -3,7 +3,7 @@
 #include <cerrno>
 
 #if defined(__EMSCRIPTEN__)
-#include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
+#include <asio_directsockets/detail/backend/direct_sockets/backend.hpp>
 
 #include <arpa/inet.h>
 #endif

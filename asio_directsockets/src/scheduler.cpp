@@ -5,10 +5,6 @@
 #include <boost/asio/detail/thread_context.hpp>
 #include <boost/asio/detail/thread_info_base.hpp>
 
-#if defined(__EMSCRIPTEN__)
-#include <asio_directsockets/detail/backend/direct_sockets/browser_loop.hpp>
-#endif
-
 namespace asio_directsockets::detail {
 
 namespace {
@@ -130,10 +126,7 @@ void scheduler::post_deferred_completions(op_queue& ops) {
 }
 
 void scheduler::wake_runner(std::unique_lock<std::mutex>&) {
-  if (waiting_in_reactor_) reactor_.interrupt();
-#if defined(__EMSCRIPTEN__)
-  browser_loop::request_drain(this);
-#endif
+  reactor_.wake_runner(waiting_in_reactor_);
 }
 
 void scheduler::stop() {
@@ -193,12 +186,9 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
     pass_end_ = nullptr;
     ready_.push(completed);
     if (!may_continue && ready_.empty()) {
-      // Browser callback mode: return to the JS event loop; completions,
-      // timers and posts bring the loop back through ads_drain().
+      // Browser callback mode: the reactor attached this context to the JS
+      // event loop; completions, timers and posts bring it back (ads_drain()).
       yielded_ = true;
-#if defined(__EMSCRIPTEN__)
-      browser_loop::attach(this);
-#endif
       return 0;
     }
     if (nothing_ready) waited = true;

@@ -12,7 +12,7 @@
 #include <set>
 #include <string>
 
-extern "C" void ads_on_complete(int op, int err, int value);  // ds_sockets.cpp
+extern "C" void ads_on_complete(int op, int err, int value);  // operations.cpp
 
 namespace fake_bridge {
 
@@ -104,6 +104,24 @@ void abort_ops_of(int handle) {
   }
 }
 
+// The transfer imports: pending (the op registered, completed later by the fuzzer) unless the
+// fuzzer chose a result for this call (set_next_sync_result: any value, bogus ones too), which is
+// returned as done now. Op 0 is a non-blocking attempt: its result (`attempt` by default) now.
+// A result with bytes writes them into the buffer first (`fill`), as the bridge does.
+int transfer(int handle, int op, kind k, void* buf, int len, int attempt, char fill,
+             char* from = nullptr, int* from_port = nullptr) {
+  touch(buf, len);
+  if (!find(handle)) return -ds::bad_descriptor;
+  if (len < 0) return -ds::invalid_argument;
+  if (op != 0 && !next_sync) {
+    start(handle, op, k, buf, len, from, from_port);
+    return -ds::pending;
+  }
+  const int r = sync_result(op == 0 ? attempt : len);
+  if (r > 0 && fill && buf) std::memset(buf, fill, static_cast<std::size_t>(std::min(r, len)));
+  return r;
+}
+
 int new_handle(bool tcp, bool listener) {
   const int h = next_handle++;
   FAKE_TRACE("new handle %d%s\n", h, listener ? " (listener)" : "");
@@ -189,12 +207,12 @@ void ads_accept(int handle, int op) {
   start(handle, op, kind::accept, nullptr, 0);
 }
 
-void ads_read(int handle, int op, void* buf, int len) {
-  start(handle, op, kind::read, buf, len);
+int ads_read(int handle, int op, void* buf, int len) {
+  return transfer(handle, op, kind::read, buf, len, -ds::would_block, 'r');
 }
 
-void ads_write(int handle, int op, const void* buf, int len) {
-  start(handle, op, kind::write, const_cast<void*>(buf), len);
+int ads_write(int handle, int op, const void* buf, int len) {
+  return transfer(handle, op, kind::write, const_cast<void*>(buf), len, len, 0);
 }
 
 int ads_udp_open(int op, const char* remote_address, int, const char* local_address, int, int, int,
@@ -209,15 +227,21 @@ int ads_udp_open(int op, const char* remote_address, int, const char* local_addr
   return h;
 }
 
-void ads_udp_send(int handle, int op, const void* buf, int len, const char* address, int) {
+int ads_udp_send(int handle, int op, const void* buf, int len, const char* address, int) {
   if (address) (void)std::strlen(address);
-  start(handle, op, kind::udp_send, const_cast<void*>(buf), len);
+  return transfer(handle, op, kind::udp_send, const_cast<void*>(buf), len, len, 0);
 }
 
-void ads_udp_receive(int handle, int op, void* buf, int len, char* from_address, int* from_port) {
+int ads_udp_receive(int handle, int op, void* buf, int len, char* from_address, int* from_port) {
   touch(from_address, 64);
   touch(from_port, static_cast<int>(sizeof(int)));
-  start(handle, op, kind::udp_receive, buf, len, from_address, from_port);
+  const int r = transfer(handle, op, kind::udp_receive, buf, len, -ds::would_block, 'u',
+                         from_address, from_port);
+  if (r >= 0) {
+    if (from_address) std::strcpy(from_address, "127.0.0.1");
+    if (from_port) *from_port = 4242;
+  }
+  return r;
 }
 
 int ads_endpoint(int handle, int which, char* address_out, int* port_out) {
@@ -265,40 +289,6 @@ int ads_udp_connect(int handle, const char* address, int) {
   return sync_result(0);
 }
 
-int ads_try_read(int handle, void* buf, int len) {
-  touch(buf, len);
-  if (!find(handle)) return -ds::bad_descriptor;
-  const int r = sync_result(-ds::would_block);
-  if (r > 0 && buf) std::memset(buf, 'r', static_cast<std::size_t>(std::min(r, len)));
-  return r;
-}
-
-int ads_try_write(int handle, const void* buf, int len) {
-  touch(buf, len);
-  if (!find(handle)) return -ds::bad_descriptor;
-  return sync_result(len);
-}
-
-int ads_try_udp_receive(int handle, void* buf, int len, char* from_address, int* from_port) {
-  touch(buf, len);
-  touch(from_address, 64);
-  if (!find(handle)) return -ds::bad_descriptor;
-  const int r = sync_result(-ds::would_block);
-  if (r >= 0) {
-    if (buf) std::memset(buf, 'u', static_cast<std::size_t>(std::min(r, len)));
-    if (from_address) std::strcpy(from_address, "127.0.0.1");
-    if (from_port) *from_port = 4242;
-  }
-  return r;
-}
-
-int ads_try_udp_send(int handle, const void* buf, int len, const char* address, int) {
-  touch(buf, len);
-  if (address) (void)std::strlen(address);
-  if (!find(handle)) return -ds::bad_descriptor;
-  return sync_result(len);
-}
-
 int ads_pipe_eof(int) {
   return 0;
 }
@@ -330,7 +320,7 @@ int ads_wait(int) {
 }
 
 int ads_can_block(void) {
-  return 0;  // callback mode: nothing in ds_sockets.cpp may wait
+  return 0;  // callback mode: nothing in the backend may wait
 }
 
 }  // extern "C"

@@ -1,10 +1,10 @@
 // A C++ stand-in for the JS bridge (asio_directsockets/js/bridge/), so that
-// the Direct Sockets backend's C++ side (ds_sockets.cpp) can be compiled natively and fuzzed
-// under AddressSanitizer. It keeps the bridge's side of the contract (docs/browser-bridge.md):
-// handles, pending ops with their buffers, completions queued and delivered by
-// ads_take_completions(), ads_cancel/ads_close forgetting pointers at once. What a completion
-// carries (error, value, data) is chosen by the fuzzer, including values the real bridge never
-// sends; the C++ side must survive all of it.
+// the Direct Sockets backend's C++ side (descriptors.cpp, operations.cpp) can be compiled natively
+// and fuzzed under AddressSanitizer. It keeps the bridge's side of the contract
+// (docs/browser-bridge.md): handles, pending ops with their buffers, completions queued and
+// delivered by ads_take_completions(), ads_cancel/ads_close forgetting pointers at once. What a
+// completion carries (error, value, data) is chosen by the fuzzer, including values the real bridge
+// never sends; the C++ side must survive all of it.
 //
 // It checks the C++ side's half: an op id is never reused while pending (abort() otherwise),
 // and every buffer the C++ side hands over is touched (read at the import, written at
@@ -45,8 +45,9 @@ void complete_pending(std::size_t index, int err, int value);
 // ignore or tolerate it.
 void queue_raw(int op, int err, int value);
 
-// What the next synchronous import (ads_try_*, ads_available, ads_endpoint, ads_*_open...)
-// returns when the fuzzer wants a bogus answer; consumed by one call.
+// What the next synchronous import (ads_available, ads_endpoint, ads_*_open...) or transfer
+// (ads_read & co: an attempt's result, or done now instead of pending) returns when the fuzzer
+// wants a particular or bogus answer; consumed by one call.
 void set_next_sync_result(int value);
 
 }  // namespace fake_bridge

@@ -1,5 +1,5 @@
-// Runs the ds_sockets fuzz target without libFuzzer (any compiler, every native build, also
-// under ASan/UBSan): a fixed set of pseudo-random inputs, plus any files named in
+// Runs the Direct Sockets backend fuzz target without libFuzzer (any compiler, every native build,
+// also under ASan/UBSan): a fixed set of pseudo-random inputs, plus any files named in
 // ASIO_DS_FUZZ_INPUTS (colon-separated: a libFuzzer crash file or corpus entries) to replay.
 #define BOOST_TEST_MODULE ds_fuzz_replay
 #include <boost/test/included/unit_test.hpp>

@@ -52,6 +52,7 @@ mergeInto(LibraryManager.library, {
     MESSAGE_SIZE: 16,
     NO_BUFFER_SPACE: 17,
     WOULD_BLOCK: 18,
+    PENDING: 19,            // a transfer import's -PENDING: the op completes later, by its id
 
     // ---- tunables (plain properties: a page may change them before opening sockets) ----
     PIPE: 65536,            // Chromium's renderer->network send pipe (mojo default capacity)
@@ -80,7 +81,7 @@ mergeInto(LibraryManager.library, {
     MICRO_DRAINS: 32,       // _ads_drain calls from microtasks before one macrotask is forced
     WAIT_YIELD: -2,         // ads_wait(WAIT_YIELD): sleep for one macrotask (ds::ads_wait_yield)
     UDP_INBOX: 32,          // datagrams read ahead per UDP socket (Blink's own queue holds 32)
-    UDP_SENDS: 64,          // fire-and-forget sends (ads_try_udp_send) in flight per socket
+    UDP_SENDS: 64,          // datagram sends done at once while fewer than this are in flight
     ADDR_MAX: 64,           // char[64] address buffers
 
     // ---- state, created by init() (the serializer cannot emit Map objects) ----
@@ -133,6 +134,14 @@ mergeInto(LibraryManager.library, {
       if (B.warned[key]) return;
       B.warned[key] = true;
       B.log(msg);
+    },
+    // A transfer import threw: its op fails through the completion queue if it was registered
+    // (-PENDING), else the call fails now.
+    transferError: function (e, op) {
+      var B = AdsBridge;
+      var pending = !!(op && B.ops && B.ops.has(op));
+      B.internalError(e, op);
+      return pending ? -B.PENDING : -B.INVALID_ARGUMENT;
     },
     internalError: function (e, op) {
       var B = AdsBridge;

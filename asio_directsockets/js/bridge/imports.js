@@ -24,14 +24,14 @@ mergeInto(LibraryManager.library, {
     try { AdsAccept.accept(handle, op); } catch (e) { AdsBridge.internalError(e, op); }
   },
   ads_read__deps: ['$AdsBridge', '$AdsTcp'],
-  ads_read__sig: 'viiii',
+  ads_read__sig: 'iiiii',
   ads_read: function (handle, op, buf, len) {
-    try { AdsTcp.read(handle, op, buf, len); } catch (e) { AdsBridge.internalError(e, op); }
+    try { return AdsTcp.read(handle, op, buf, len); } catch (e) { return AdsBridge.transferError(e, op); }
   },
   ads_write__deps: ['$AdsBridge', '$AdsSendQueue'],
-  ads_write__sig: 'viiii',
+  ads_write__sig: 'iiiii',
   ads_write: function (handle, op, buf, len) {
-    try { AdsSendQueue.write(handle, op, buf, len); } catch (e) { AdsBridge.internalError(e, op); }
+    try { return AdsSendQueue.write(handle, op, buf, len); } catch (e) { return AdsBridge.transferError(e, op); }
   },
   ads_udp_open__deps: ['$AdsBridge', '$AdsUdp'],
   ads_udp_open__sig: 'iiiiiiiii',
@@ -41,16 +41,16 @@ mergeInto(LibraryManager.library, {
     } catch (e) { AdsBridge.internalError(e); return -AdsBridge.INVALID_ARGUMENT; }
   },
   ads_udp_send__deps: ['$AdsBridge', '$AdsUdp'],
-  ads_udp_send__sig: 'viiiiii',
+  ads_udp_send__sig: 'iiiiiii',
   ads_udp_send: function (handle, op, buf, len, address, port) {
-    try { AdsUdp.udpSend(handle, op, buf, len, address, port); } catch (e) { AdsBridge.internalError(e, op); }
+    try { return AdsUdp.udpSend(handle, op, buf, len, address, port); } catch (e) { return AdsBridge.transferError(e, op); }
   },
   ads_udp_receive__deps: ['$AdsBridge', '$AdsUdp'],
-  ads_udp_receive__sig: 'viiiiii',
+  ads_udp_receive__sig: 'iiiiiii',
   ads_udp_receive: function (handle, op, buf, len, from_address, from_port) {
     try {
-      AdsUdp.udpReceive(handle, op, buf, len, from_address, from_port);
-    } catch (e) { AdsBridge.internalError(e, op); }
+      return AdsUdp.udpReceive(handle, op, buf, len, from_address, from_port);
+    } catch (e) { return AdsBridge.transferError(e, op); }
   },
   ads_endpoint__deps: ['$AdsBridge', '$AdsSockets'],
   ads_endpoint__sig: 'iiiii',
@@ -93,30 +93,6 @@ mergeInto(LibraryManager.library, {
   ads_udp_connect__sig: 'iiii',
   ads_udp_connect: function (handle, address, port) {
     try { return AdsUdp.udpConnect(handle, address, port); } catch (e) {
-      AdsBridge.internalError(e); return -AdsBridge.INVALID_ARGUMENT;
-    }
-  },
-  ads_try_read__deps: ['$AdsBridge', '$AdsTcp'],
-  ads_try_read__sig: 'iiii',
-  ads_try_read: function (handle, buf, len) {
-    try { return AdsTcp.tryRead(handle, buf, len); } catch (e) { AdsBridge.internalError(e); return -AdsBridge.INVALID_ARGUMENT; }
-  },
-  ads_try_write__deps: ['$AdsBridge', '$AdsSendQueue'],
-  ads_try_write__sig: 'iiii',
-  ads_try_write: function (handle, buf, len) {
-    try { return AdsSendQueue.tryWrite(handle, buf, len); } catch (e) { AdsBridge.internalError(e); return -AdsBridge.INVALID_ARGUMENT; }
-  },
-  ads_try_udp_receive__deps: ['$AdsBridge', '$AdsUdp'],
-  ads_try_udp_receive__sig: 'iiiiii',
-  ads_try_udp_receive: function (handle, buf, len, from_address, from_port) {
-    try {
-      return AdsUdp.tryUdpReceive(handle, buf, len, from_address, from_port);
-    } catch (e) { AdsBridge.internalError(e); return -AdsBridge.INVALID_ARGUMENT; }
-  },
-  ads_try_udp_send__deps: ['$AdsBridge', '$AdsUdp'],
-  ads_try_udp_send__sig: 'iiiiii',
-  ads_try_udp_send: function (handle, buf, len, address, port) {
-    try { return AdsUdp.tryUdpSend(handle, buf, len, address, port); } catch (e) {
       AdsBridge.internalError(e); return -AdsBridge.INVALID_ARGUMENT;
     }
   },

@@ -1,44 +1,60 @@
-// The TCP send side's staging queue: ads_write and ads_try_write copy out of wasm memory into
-// it (bounded by QUEUE_LIMIT, recycled buffers), the writer takes coalesced writes from it,
+// The TCP send side's staging queue: ads_write copies out of wasm memory into it (bounded by
+// QUEUE_LIMIT, recycled buffers), the writer takes coalesced writes from it,
 // ads_shutdown_send, and a failed writable.
 // Part of the bridge library: docs/browser-bridge.md.
 
 mergeInto(LibraryManager.library, {
   $AdsSendQueue__deps: ['$AdsBridge', '$AdsErrors', '$AdsOps', '$AdsReadiness', '$AdsSockets', '$AdsTcp', '$AdsTcpWriter', '$AdsWritePlan'],
   $AdsSendQueue: {
+    // ads_write. One admission rule for every write: while nothing waits ahead and the staging
+    // queue holds less than QUEUE_LIMIT bytes, a write is copied whole at once and is done now
+    // (so the queue holds at most QUEUE_LIMIT + one write; a whole copy keeps a big async_write
+    // at one crossing). Otherwise it waits in s.wops (-PENDING; op completes when admitted by
+    // the same rule), or, with op 0 (a non-blocking attempt), gets -WOULD_BLOCK.
     write: function (h, op, buf, len) {
       var B = AdsBridge.ready();
-      var o = AdsOps.newOp(op, h, 'write');
-      if (!o) return;
       var s = AdsSockets.getSock(h, 'tcp');
-      if (!s) return AdsOps.complete(o, B.BAD_DESCRIPTOR, 0);
+      if (!s) return -B.BAD_DESCRIPTOR;
       buf = buf >>> 0;
-      if (!B.range(buf, len)) return AdsOps.complete(o, B.INVALID_ARGUMENT, 0);
-      if (s.state !== 'open') return AdsOps.complete(o, AdsSockets.notOpen(s), 0);
-      if (s.werr || s.rerr) return AdsOps.complete(o, AdsTcp.takeConnError(s, 'write'), 0);
-      if (s.shutdown) return AdsOps.complete(o, B.BROKEN_PIPE, 0);
-      if (len === 0) return AdsOps.complete(o, B.OK, 0);
+      if (!B.range(buf, len)) return -B.INVALID_ARGUMENT;
+      if (s.state !== 'open') return -AdsSockets.notOpen(s);
+      if (s.werr || s.rerr) return -AdsTcp.takeConnError(s, 'write');
+      if (s.shutdown) return -B.BROKEN_PIPE;
+      if (len === 0) return 0;
+      if (!s.wops.length && s.wqBytes < B.QUEUE_LIMIT) {
+        var n = AdsSendQueue.stage(s, buf, len);
+        AdsSendQueue.startWriter(s);
+        return n;
+      }
+      if (!op) return -B.WOULD_BLOCK;
+      var o = AdsOps.newOp(op, h, 'write');
+      if (!o) return -B.INVALID_ARGUMENT;
       o.buf = buf; o.len = len;
       s.wops.push(o);
-      AdsSendQueue.admit(s);
+      return -B.PENDING;
     },
-    // Copy waiting writes out of wasm memory while the queue holds less than QUEUE_LIMIT bytes;
-    // each completes with its full length once copied. Bound: QUEUE_LIMIT + one write.
-    admit: function (s) {
-      var B = AdsBridge;
-      while (s.wops.length && s.wqBytes < B.QUEUE_LIMIT && !s.werr) {
-        var o = s.wops.shift();
-        var len = o.len;
-        s.wq.push(AdsSendQueue.copyOut(s, o.buf, len));
-        s.wqBytes += len;
-        if (s.wqBytes > s.stats.maxQueued) s.stats.maxQueued = s.wqBytes;
-        AdsOps.complete(o, B.OK, len);
-      }
+    // Copies a whole write into the staging queue; returns its length.
+    stage: function (s, buf, len) {
+      s.wq.push(AdsSendQueue.copyOut(s, buf, len));
+      s.wqBytes += len;
+      if (s.wqBytes > s.stats.maxQueued) s.stats.maxQueued = s.wqBytes;
+      return len;
+    },
+    startWriter: function (s) {
       if (s.wqBytes && s.wake) {
         AdsTcpWriter.issueNow(s);
         AdsSendQueue.wakeWriter(s);
       }
       if (s.polls.length) AdsReadiness.checkPolls(s);
+    },
+    // Admits waiting writes while the queue holds less than QUEUE_LIMIT bytes, by the same rule.
+    admit: function (s) {
+      var B = AdsBridge;
+      while (s.wops.length && s.wqBytes < B.QUEUE_LIMIT && !s.werr) {
+        var o = s.wops.shift();
+        AdsOps.complete(o, B.OK, AdsSendQueue.stage(s, o.buf, o.len));
+      }
+      AdsSendQueue.startWriter(s);
     },
     // A copy of wasm memory [ptr, ptr + len) for the staging queue. Mid-sized copies go into a
     // recycled buffer: a fresh ArrayBuffer per write (allocated, zeroed, later collected) cost as
@@ -98,27 +114,6 @@ mergeInto(LibraryManager.library, {
       s.wqBytes -= n;
       AdsSendQueue.admit(s);
       return out;
-    },
-    // ads_try_write: copies into the staging queue up to QUEUE_LIMIT (partial, as into a full
-    // kernel send buffer), or WOULD_BLOCK; never ahead of write ops waiting for room.
-    tryWrite: function (h, buf, len) {
-      var B = AdsBridge.ready();
-      var s = AdsSockets.getSock(h, 'tcp');
-      if (!s) return -B.BAD_DESCRIPTOR;
-      buf = buf >>> 0;
-      if (!B.range(buf, len)) return -B.INVALID_ARGUMENT;
-      if (s.state !== 'open') return -AdsSockets.notOpen(s);
-      if (s.werr || s.rerr) return -AdsTcp.takeConnError(s, 'write');
-      if (s.shutdown) return -B.BROKEN_PIPE;
-      if (len === 0) return 0;
-      if (s.wops.length || s.wqBytes >= B.QUEUE_LIMIT) return -B.WOULD_BLOCK;
-      var n = Math.min(len, B.QUEUE_LIMIT - s.wqBytes);   // partial, as a full send buffer
-      s.wq.push(AdsSendQueue.copyOut(s, buf, n));
-      s.wqBytes += n;
-      if (s.wqBytes > s.stats.maxQueued) s.stats.maxQueued = s.wqBytes;
-      // (the loop writes later: what one task queues stays within QUEUE_LIMIT, as a send buffer)
-      if (s.wake) AdsSendQueue.wakeWriter(s);
-      return n;
     },
     shutdownSend: function (h) {
       AdsBridge.ready();

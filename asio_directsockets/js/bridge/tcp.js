@@ -1,6 +1,6 @@
 // TCP connections: ads_tcp_connect, the TCP record, and the receive side: one reader.read()
-// always pending (docs/chromium-fin-drop.md), reads served from what it brought, ads_try_read,
-// and the connection error as Linux reports it (once).
+// always pending (docs/chromium-fin-drop.md), reads (ads_read) served from what it brought, and
+// the connection error as Linux reports it (once).
 // Part of the bridge library: docs/browser-bridge.md.
 
 mergeInto(LibraryManager.library, {
@@ -61,19 +61,45 @@ mergeInto(LibraryManager.library, {
     // each next read is issued inside the previous read's reaction (in the same task: no
     // Chromium task can come between). Received chunks wait in s.rx for the program; reading
     // pauses while RECV_AHEAD bytes wait there, so flow control still reaches the peer.
+    //
+    // ads_read: done now (bytes >= 0, or -code) when nothing is queued ahead and the result is
+    // known (data received, end-of-file, an error); else -PENDING, and op completes later. With
+    // op 0 (a non-blocking attempt) it never pends: -WOULD_BLOCK, keeping no pointer.
     read: function (h, op, buf, len) {
       var B = AdsBridge.ready();
-      var o = AdsOps.newOp(op, h, 'read');
-      if (!o) return;
       var s = AdsSockets.getSock(h, 'tcp');
-      if (!s) return AdsOps.complete(o, B.BAD_DESCRIPTOR, 0);
+      if (!s) return -B.BAD_DESCRIPTOR;
       buf = buf >>> 0;
-      if (!B.range(buf, len)) return AdsOps.complete(o, B.INVALID_ARGUMENT, 0);
-      if (s.state !== 'open') return AdsOps.complete(o, AdsSockets.notOpen(s), 0);
-      if (len === 0) return AdsOps.complete(o, B.OK, 0);
+      if (!B.range(buf, len)) return -B.INVALID_ARGUMENT;
+      if (s.state !== 'open') return -AdsSockets.notOpen(s);
+      if (len === 0) return 0;
+      if (!s.rq.length) {
+        if (s.rxBytes) {
+          var n = AdsTcp.copyReceived(s, buf, len);
+          AdsTcp.readAhead(s);
+          AdsReadiness.checkPolls(s);
+          return n;
+        }
+        var e = AdsTcp.readFailure(s);
+        if (e) return -e;
+      }
+      if (!op) return -B.WOULD_BLOCK;
+      var o = AdsOps.newOp(op, h, 'read');
+      if (!o) return -B.INVALID_ARGUMENT;
       o.buf = buf; o.len = len;
       s.rq.push(o);
-      AdsTcp.pumpRead(s);
+      AdsTcp.readAhead(s);
+      return -B.PENDING;
+    },
+    // What a read finds when no data waits: end-of-file or the connection's error, or 0.
+    readFailure: function (s) {
+      var B = AdsBridge;
+      // After a write failure no new read is issued: without one in flight, the failure is the
+      // read's too (a reset, as Linux reports it to a read after the peer's RST).
+      if (s.wfailed && !s.reading && !s.rdone && !s.rerr) s.rerr = B.CONNECTION_RESET;
+      if (AdsTcp.connError(s)) return AdsTcp.takeConnError(s, 'read');
+      if (s.rdone) return B.EOF;
+      return 0;
     },
     pumpRead: function (s) {
       var B = AdsBridge;
@@ -84,12 +110,10 @@ mergeInto(LibraryManager.library, {
           AdsOps.complete(o, B.OK, AdsTcp.copyReceived(s, o.buf, o.len));
           continue;
         }
-        // After a write failure no new read is issued: without one in flight, the failure is the
-        // read's too (a reset, as Linux reports it to a read after the peer's RST).
-        if (s.wfailed && !s.reading && !s.rdone && !s.rerr) s.rerr = B.CONNECTION_RESET;
-        if (AdsTcp.connError(s)) { s.rq.shift(); AdsOps.complete(o, AdsTcp.takeConnError(s, 'read'), 0); continue; }
-        if (s.rdone) { s.rq.shift(); AdsOps.complete(o, B.EOF, 0); continue; }
-        break;
+        var e = AdsTcp.readFailure(s);
+        if (!e) break;
+        s.rq.shift();
+        AdsOps.complete(o, e, 0);
       }
       AdsTcp.readAhead(s);
       AdsReadiness.checkPolls(s);
@@ -151,29 +175,6 @@ mergeInto(LibraryManager.library, {
       }
       if (s.closed) { AdsTcp.readAhead(s); return; }
       AdsTcp.pumpRead(s);
-    },
-    // ads_try_read, a non-blocking attempt (user non-blocking mode; synchronous calls in callback
-    // mode). Like every ads_try_* it finishes now and keeps no pointer: bytes transferred (>= 0)
-    // or -code, WOULD_BLOCK when an asynchronous operation would have to wait. Nothing jumps
-    // ahead of asynchronous operations already waiting in the same direction
-    // (docs/browser-bridge.md, "Non-blocking attempts").
-    tryRead: function (h, buf, len) {
-      var B = AdsBridge.ready();
-      var s = AdsSockets.getSock(h, 'tcp');
-      if (!s) return -B.BAD_DESCRIPTOR;
-      buf = buf >>> 0;
-      if (!B.range(buf, len)) return -B.INVALID_ARGUMENT;
-      if (s.state !== 'open') return -AdsSockets.notOpen(s);
-      if (len === 0) return 0;
-      if (s.rq.length) return -B.WOULD_BLOCK;
-      if (s.rxBytes) {
-        var n = AdsTcp.copyReceived(s, buf, len);
-        AdsTcp.readAhead(s);
-        return n;
-      }
-      if (AdsTcp.connError(s)) return -AdsTcp.takeConnError(s, 'read');
-      if (s.rdone || (s.wfailed && !s.reading)) return -B.EOF;
-      return -B.WOULD_BLOCK;
     }
   }
 });

@@ -17,7 +17,7 @@ mergeInto(LibraryManager.library, {
       s.polls = [];
       if (s.connectOp && !s.connectOp.done) lists.push([s.connectOp]);
       if (s.sendOps && s.sendOps.size) {
-        // (fire-and-forget sends of ads_try_udp_send have no op and stay in flight)
+        // (markers of sends done inside ads_udp_send have no op and stay in flight)
         lists.push(Array.from(s.sendOps).filter(function (o) { return o.op; }));
         s.sendOps.forEach(function (o) { if (o.op) s.sendOps.delete(o); });
       }

@@ -1,6 +1,5 @@
-// UDP: ads_udp_open, the UDP record, sends (ads_udp_send, ads_try_udp_send), receives from a
-// read-ahead inbox (ads_udp_receive, ads_try_udp_receive), ads_udp_connect's sender filter and
-// multicast.
+// UDP: ads_udp_open, the UDP record, sends (ads_udp_send), receives from a read-ahead inbox
+// (ads_udp_receive), ads_udp_connect's sender filter and multicast.
 // Part of the bridge library: docs/browser-bridge.md.
 
 mergeInto(LibraryManager.library, {
@@ -13,7 +12,7 @@ mergeInto(LibraryManager.library, {
         werr: 0,           // the send side's error
         inbox: [], inboxOn: false,   // datagrams read ahead, once the program receives
         peer: null,        // ads_udp_connect's filter on a bound socket: {address, port}
-        sendOps: new Set() // sends in flight (op records, or markers of ads_try_udp_send)
+        sendOps: new Set() // sends in flight (op records, or markers of sends done at once)
       };
     },
     opened: function (s, info) {
@@ -95,38 +94,63 @@ mergeInto(LibraryManager.library, {
         if (o.op) AdsOps.complete(o, s.werr, 0);
       }).then(null, function (e) { AdsBridge.internalError(e); });
     },
+    // ads_udp_send: a datagram is copied and handed to the writer at once, and done now, while
+    // fewer than UDP_SENDS sends are in flight (a failure shows up on later sends, as an
+    // asynchronous ICMP error does natively). Beyond that the op waits for its own write to
+    // settle (-PENDING), or, with op 0 (a non-blocking attempt), gets -WOULD_BLOCK.
     udpSend: function (h, op, buf, len, address, port) {
       var B = AdsBridge.ready();
-      var o = AdsOps.newOp(op, h, 'send');
-      if (!o) return;
       var s = AdsSockets.getSock(h, 'udp');
-      if (!s) return AdsOps.complete(o, B.BAD_DESCRIPTOR, 0);
+      if (!s) return -B.BAD_DESCRIPTOR;
       var out = {};
       var err = AdsUdp.udpMessage(s, buf >>> 0, len, address, port, out);
-      if (err) return AdsOps.complete(o, err, 0);
+      if (err) return -err;
+      if (s.sendOps.size < B.UDP_SENDS) {
+        AdsUdp.udpWrite(s, { op: 0, done: true }, out.msg, len);
+        return len;
+      }
+      if (!op) return -B.WOULD_BLOCK;
+      var o = AdsOps.newOp(op, h, 'send');
+      if (!o) return -B.INVALID_ARGUMENT;
       AdsUdp.udpWrite(s, o, out.msg, len);
+      return -B.PENDING;
     },
     onUdpWriteError: function (s, e) {
       if (!s.werr) s.werr = AdsErrors.mapStreamError(e, 'write', true);
       AdsReadiness.checkPolls(s);
     },
+    // ads_udp_receive: the next datagram of the inbox, done now, when nothing is queued ahead;
+    // else -PENDING (op completes with the next datagram), or, with op 0 (a non-blocking
+    // attempt), -WOULD_BLOCK (starting the read-ahead).
     udpReceive: function (h, op, buf, len, fromAddress, fromPort) {
       var B = AdsBridge.ready();
-      var o = AdsOps.newOp(op, h, 'recv');
-      if (!o) return;
       var s = AdsSockets.getSock(h, 'udp');
-      if (!s) return AdsOps.complete(o, B.BAD_DESCRIPTOR, 0);
+      if (!s) return -B.BAD_DESCRIPTOR;
       buf = buf >>> 0;
       fromAddress = fromAddress >>> 0;
       fromPort = fromPort >>> 0;
       if (!B.range(buf, len) || (fromAddress && !B.range(fromAddress, B.ADDR_MAX)) ||
           (fromPort && !B.range(fromPort, 4))) {
-        return AdsOps.complete(o, B.INVALID_ARGUMENT, 0);
+        return -B.INVALID_ARGUMENT;
       }
-      if (s.state !== 'open') return AdsOps.complete(o, AdsSockets.notOpen(s), 0);
+      if (s.state !== 'open') return -AdsSockets.notOpen(s);
+      if (!s.rq.length) {
+        if (s.inbox.length) {
+          var n = AdsUdp.takeDatagram(s, buf, len, fromAddress, fromPort);
+          AdsUdp.fillInbox(s);
+          AdsReadiness.checkPolls(s);
+          return n;
+        }
+        if (s.rerr) return -s.rerr;
+        if (s.rdone) return -B.OPERATION_ABORTED;
+      }
+      if (!op) { AdsUdp.startInbox(s); return -B.WOULD_BLOCK; }
+      var o = AdsOps.newOp(op, h, 'recv');
+      if (!o) return -B.INVALID_ARGUMENT;
       o.buf = buf; o.len = len; o.a = fromAddress; o.p = fromPort;
       s.rq.push(o);
       AdsUdp.pumpRecv(s);
+      return -B.PENDING;
     },
     // Copies the next datagram (truncated to len, silently, as Asio on Linux) and its sender.
     takeDatagram: function (s, buf, len, a, p) {
@@ -239,43 +263,6 @@ mergeInto(LibraryManager.library, {
         return -AdsErrors.mapThrow(e);
       }
       return 0;
-    },
-    // ads_try_udp_receive: the next datagram of the inbox, or WOULD_BLOCK (starting the read-ahead).
-    tryUdpReceive: function (h, buf, len, fromAddress, fromPort) {
-      var B = AdsBridge.ready();
-      var s = AdsSockets.getSock(h, 'udp');
-      if (!s) return -B.BAD_DESCRIPTOR;
-      buf = buf >>> 0;
-      fromAddress = fromAddress >>> 0;
-      fromPort = fromPort >>> 0;
-      if (!B.range(buf, len) || (fromAddress && !B.range(fromAddress, B.ADDR_MAX)) ||
-          (fromPort && !B.range(fromPort, 4))) {
-        return -B.INVALID_ARGUMENT;
-      }
-      if (s.state !== 'open') return -AdsSockets.notOpen(s);
-      if (s.rq.length) return -B.WOULD_BLOCK;
-      if (s.inbox.length) {
-        var n = AdsUdp.takeDatagram(s, buf, len, fromAddress, fromPort);
-        AdsUdp.fillInbox(s);
-        return n;
-      }
-      if (s.rerr) return -s.rerr;
-      if (s.rdone) return -B.OPERATION_ABORTED;
-      AdsUdp.startInbox(s);
-      return -B.WOULD_BLOCK;
-    },
-    // The datagram is copied and handed to the writer at once; a failure shows up on later
-    // sends (as an asynchronous ICMP error does natively).
-    tryUdpSend: function (h, buf, len, address, port) {
-      var B = AdsBridge.ready();
-      var s = AdsSockets.getSock(h, 'udp');
-      if (!s) return -B.BAD_DESCRIPTOR;
-      if (s.state === 'open' && s.sendOps.size >= B.UDP_SENDS) return -B.WOULD_BLOCK;
-      var out = {};
-      var err = AdsUdp.udpMessage(s, buf >>> 0, len, address, port, out);
-      if (err) return -err;
-      AdsUdp.udpWrite(s, { op: 0, done: true }, out.msg, len);
-      return len;
     }
   }
 });

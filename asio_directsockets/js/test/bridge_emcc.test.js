@@ -38,8 +38,8 @@ const PROGRAM = String.raw`
 
 int ads_tcp_connect(int op, const char* host, int port, int no_delay, int keep_alive_delay_ms,
                     int send_buffer, int receive_buffer, int dns_query_type);
-void ads_read(int handle, int op, void* buf, int len);
-void ads_write(int handle, int op, const void* buf, int len);
+int ads_read(int handle, int op, void* buf, int len);
+int ads_write(int handle, int op, const void* buf, int len);
 void ads_close(int handle);
 int ads_endpoint(int handle, int which, char* address_out, int* port_out);
 void ads_take_completions(void);
@@ -48,6 +48,7 @@ int ads_wait(int timeout_ms);
 int ads_can_block(void);
 
 enum { OP_CONNECT = 1, OP_WRITE = 2, OP_READ = 3 };
+enum { PENDING = 19 };   /* a transfer's -PENDING: the op completes later */
 #define TOTAL (24 * 1024 * 1024)
 #define CHUNK 65536
 
@@ -55,6 +56,13 @@ static int h, done;
 static unsigned char* wbuf;
 static unsigned char* rbuf;
 static long sent, received;
+
+static void on_result(int op, int err, int value);
+
+/* A transfer done inside the call is handled at once; else its completion follows. */
+static void transfer_result(int op, int r) {
+  if (r != -PENDING) on_result(op, r < 0 ? -r : 0, r < 0 ? 0 : r);
+}
 
 static void finish(const char* why) {
   if (done) return;
@@ -68,17 +76,19 @@ static void write_next(void) {
   if (sent >= TOTAL) return;
   int n = TOTAL - sent < CHUNK ? (int)(TOTAL - sent) : CHUNK;
   for (int i = 0; i < n; i++) wbuf[i] = (unsigned char)((sent + i) % 251);
-  ads_write(h, OP_WRITE, wbuf, n);
+  transfer_result(OP_WRITE, ads_write(h, OP_WRITE, wbuf, n));
 }
 
-EMSCRIPTEN_KEEPALIVE void ads_on_complete(int op, int err, int value) {
+EMSCRIPTEN_KEEPALIVE void ads_on_complete(int op, int err, int value) { on_result(op, err, value); }
+
+static void on_result(int op, int err, int value) {
   if (done) return;
   if (err) { printf("op %d err %d\n", op, err); finish("fail"); return; }
   if (op == OP_CONNECT) {
     char addr[64]; int port = 0;
     if (ads_endpoint(h, 1, addr, &port) != 0) { finish("fail-endpoint"); return; }
     printf("connected to %s:%d can_block=%d\n", addr, port, ads_can_block());
-    ads_read(h, OP_READ, rbuf, CHUNK);
+    transfer_result(OP_READ, ads_read(h, OP_READ, rbuf, CHUNK));
     void* big = malloc(48 * 1024 * 1024);   /* memory grows while the read is pending */
     memset(big, 1, 1024);
     write_next();
@@ -91,7 +101,7 @@ EMSCRIPTEN_KEEPALIVE void ads_on_complete(int op, int err, int value) {
       if (rbuf[i] != (unsigned char)((received + i) % 251)) { finish("fail-content"); return; }
     received += value;
     if (received == TOTAL) { finish("ok"); return; }
-    ads_read(h, OP_READ, rbuf, CHUNK);
+    transfer_result(OP_READ, ads_read(h, OP_READ, rbuf, CHUNK));
   }
 }
 

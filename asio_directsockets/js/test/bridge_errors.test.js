@@ -208,19 +208,23 @@ test('validation: bad handles, op ids, pointers and kinds never throw and never 
     assert.equal(I.ads_endpoint(9999, 0, buf, buf + 32), -E.BAD_DESCRIPTOR);
     assert.equal(I.ads_available(9999), -E.BAD_DESCRIPTOR);
     assert.equal(I.ads_multicast(9999, 1, 0), -E.BAD_DESCRIPTOR);
-    // invalid op ids are ignored (nothing can be completed for them); logged
+    // invalid op ids: nothing can be completed for them. A transfer that would pend returns
+    // -INVALID_ARGUMENT (op 0 is a non-blocking attempt); other imports ignore the call. Logged.
+    const R = env.raw;
     const before = env.completions.length + env.AdsBridge.cq.length;
-    I.ads_read(h, 0, buf, 8);
-    I.ads_read(h, -5, buf, 8);
-    I.ads_read(h, 1.5, buf, 8);
-    I.ads_write(h, undefined, buf, 8);
+    assert.equal(R.ads_read(h, 0, buf, 8), -E.WOULD_BLOCK);
+    assert.equal(R.ads_read(h, -5, buf, 8), -E.INVALID_ARGUMENT);
+    assert.equal(R.ads_read(h, 1.5, buf, 8), -E.INVALID_ARGUMENT);
+    assert.equal(R.ads_udp_receive(h, undefined, buf, 8, 0, 0), -E.BAD_DESCRIPTOR);
+    I.ads_accept(h, undefined);
+    I.ads_poll(h, -1, 0);
     assert.equal(env.completions.length + env.AdsBridge.cq.length, before);
     assert.ok(env.logs.some((l) => /invalid op id/.test(l)));
     assert.equal(I.ads_tcp_connect(0, env.cstr('127.0.0.1'), 80, -1, -1, 0, 0, 0), -E.INVALID_ARGUMENT);
-    // a duplicate of a pending op id: the second call is ignored
+    // a duplicate of a pending op id: the second call is refused, the first op is untouched
     const op = K.opId();
-    I.ads_read(h, op, buf, 8);
-    I.ads_read(h, op, buf + 8, 8);
+    assert.equal(R.ads_read(h, op, buf, 8), -E.PENDING);
+    assert.equal(R.ads_read(h, op, buf + 8, 8), -E.INVALID_ARGUMENT);
     assert.ok(env.logs.some((l) => /already pending/.test(l)));
     I.ads_cancel(h);
     assert.equal((await env.next(op)).err, E.OPERATION_ABORTED);

@@ -31,7 +31,7 @@ async function server() {
   };
 }
 
-// Stages pattern bytes with ads_try_write until the queue stays full: the peer reads nothing,
+// Stages pattern bytes with non-blocking writes (op 0) until the queue stays full: the peer reads nothing,
 // so the queue stops draining once the kernel buffers between us are full too.
 async function fillUntilStuck(env, h) {
   const size = 256 * KiB;
@@ -42,9 +42,9 @@ async function fillUntilStuck(env, h) {
     let progress = false;
     for (;;) {
       for (let j = 0; j < size; j++) env.heap[chunk + j] = (total + j) % K.MOD;
-      const n = env.imports.ads_try_write(h, chunk, size);
+      const n = env.imports.ads_write(h, 0, chunk, size);
       if (n === -E.WOULD_BLOCK) break;
-      assert.ok(n > 0, `ads_try_write -> ${n}`);
+      assert.ok(n > 0, `ads_write -> ${n}`);
       total += n;
       progress = true;
     }

@@ -7,7 +7,7 @@
 //   - the JS library (asio_directsockets/js/bridge/*.js, evaluated as Emscripten links it):
 //     the ads_* members (order, __sig, arity, parameter names), the result codes in AdsBridge,
 //     WAIT_YIELD, and the exports it looks up (AdsOps.exported);
-//   - the C++ definitions of the exports (ds_sockets.cpp, browser_loop.cpp);
+//   - the C++ definitions of the exports (operations.cpp, browser_loop.cpp);
 //   - the test kit's codes (test/support/testkit.js) and the C++ fake bridge of the fuzz tests
 //     (test/fuzz/fake_bridge.cpp);
 //   - docs/browser-bridge.md: the imports table and the list of error codes.
@@ -24,7 +24,7 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 const CONTRACT = path.join(ROOT, 'asio_directsockets', 'js', 'bridge', 'contract.json');
 const HEADER = path.join(ROOT, 'include', 'asio_directsockets', 'detail', 'backend', 'direct_sockets',
                          'bridge.hpp');
-const EXPORT_SOURCES = ['ds_sockets.cpp', 'browser_loop.cpp'].map(
+const EXPORT_SOURCES = ['operations.cpp', 'browser_loop.cpp'].map(
     (f) => path.join(ROOT, 'asio_directsockets', 'src', 'backend', 'direct_sockets', f));
 const FAKE = path.join(ROOT, 'test', 'fuzz', 'fake_bridge.cpp');
 const DOC = path.join(ROOT, 'docs', 'browser-bridge.md');
@@ -280,16 +280,16 @@ test('drift in any of them is detected', () => {
   const h = s.header;
   expectDrift('hpp: renamed import', checkHeader(edit(h, 'void ads_cancel(int handle);', 'void ads_cancel2(int handle);'), contract));
   expectDrift('hpp: extra parameter', checkHeader(edit(h, 'int ads_available(int handle);', 'int ads_available(int handle, int x);'), contract));
-  expectDrift('hpp: parameter type', checkHeader(edit(h, 'void ads_read(int handle, int op, void* buf', 'void ads_read(int handle, int op, char* buf'), contract));
+  expectDrift('hpp: parameter type', checkHeader(edit(h, 'int ads_read(int handle, int op, void* buf', 'int ads_read(int handle, int op, char* buf'), contract));
   expectDrift('hpp: return type', checkHeader(edit(h, 'int ads_wait(int timeout_ms);', 'void ads_wait(int timeout_ms);'), contract));
   expectDrift('hpp: parameter name', checkHeader(edit(h, 'void ads_poll(int handle, int op, int dir);', 'void ads_poll(int handle, int op, int direction);'), contract));
   expectDrift('hpp: removed import', checkHeader(edit(h, 'int ads_can_block(void);', ''), contract));
-  expectDrift('hpp: code value', checkHeader(edit(h, 'would_block = 18', 'would_block = 19'), contract));
+  expectDrift('hpp: code value', checkHeader(edit(h, 'pending = 19', 'pending = 20'), contract));
   expectDrift('hpp: extra code', checkHeader(edit(h, 'would_block = 18,', 'would_block = 18,\n  busy = 19,'), contract));
   expectDrift('hpp: wait yield', checkHeader(edit(h, 'ads_wait_yield = -2', 'ads_wait_yield = -3'), contract));
   // the JS library
   const lib = () => ({ ...s.library, $AdsBridge: { ...s.library.$AdsBridge } });
-  let l = lib(); l.ads_read__sig = 'viii';
+  let l = lib(); l.ads_read__sig = 'viiii';
   expectDrift('JS: __sig', checkLibrary(l, contract));
   l = lib(); l.ads_read = function (handle, op, buf) { return [handle, op, buf]; };
   expectDrift('JS: arity', checkLibrary(l, contract));
@@ -302,7 +302,7 @@ test('drift in any of them is detected', () => {
   l = lib(); l.$AdsBridge.NOT_SUPPORTED = 16;
   expectDrift('JS: code value', checkLibrary(l, contract));
   l = { ...s.library, $AdsBridge: Object.fromEntries(Object.entries(s.library.$AdsBridge).flatMap(
-      ([k, v]) => (k === 'WOULD_BLOCK' ? [[k, v], ['BUSY', 19]] : [[k, v]]))) };
+      ([k, v]) => (k === 'PENDING' ? [[k, v], ['BUSY', 20]] : [[k, v]]))) };
   expectDrift('JS: extra code', checkLibrary(l, contract));
   l = lib(); l.$AdsBridge.WAIT_YIELD = -3;
   expectDrift('JS: WAIT_YIELD', checkLibrary(l, contract));
@@ -324,5 +324,5 @@ test('drift in any of them is detected', () => {
   expectDrift('docs: parameter', checkDocs(edit(s.doc, '`void ads_accept(handle, op)`', '`void ads_accept(handle)`'), contract));
   expectDrift('docs: missing import', checkDocs(edit(s.doc, '`int ads_can_block()`', '`int ads_can_blok()`'), contract));
   expectDrift('docs: return type', checkDocs(edit(s.doc, '`int ads_available(handle)`', '`void ads_available(handle)`'), contract));
-  expectDrift('docs: code', checkDocs(edit(s.doc, 'WOULD_BLOCK=18', 'WOULD_BLOCK=19'), contract));
+  expectDrift('docs: code', checkDocs(edit(s.doc, 'PENDING=19', 'PENDING=20'), contract));
 });

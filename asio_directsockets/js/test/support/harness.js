@@ -56,6 +56,12 @@ function evaluateLibrary(files = LIBRARY_FILES) {
       if (line.trim().startsWith('#')) throw new Error(`${file}:${i + 1}: line starts with '#'`);
     }
     if (text.includes('{{{')) throw new Error(`${file}: contains '{{{' (Emscripten macro syntax)`);
+    // A key written twice in one mergeInto() object silently keeps the later one.
+    const seen = new Set();
+    for (const [, key] of text.matchAll(/^  (\$?[A-Za-z_][A-Za-z0-9_]*)\s*:/gm)) {
+      if (seen.has(key)) throw new Error(`${file}: ${key} is defined twice`);
+      seen.add(key);
+    }
     const mergeInto = (target, obj) => {
       for (const key of Object.keys(obj)) {
         if (key in origin) throw new Error(`${file}: ${key} is already defined by ${origin[key]}`);
@@ -113,18 +119,17 @@ function load(opts = {}) {
   const callbackErrors = [];
   const logs = [];
 
+  function record(rec) {
+    completions.push(rec);
+    if (env.onComplete) env.onComplete(rec);
+    for (const w of waiters.filter((x) => x.op === rec.op)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(rec);
+    }
+  }
+
   const Module = {
-    _ads_on_complete(op, err, value) {
-      const rec = { op, err, value };
-      completions.push(rec);
-      if (env.onComplete) env.onComplete(rec);
-      for (let i = 0; i < waiters.length; i++) {
-        if (waiters[i].op === rec.op) {
-          waiters.splice(i, 1)[0].resolve(rec);
-          break;
-        }
-      }
-    },
+    _ads_on_complete(op, err, value) { record({ op, err, value }); },
     _ads_drain() {
       env.drains++;
       if (env.onDrain) return env.onDrain();
@@ -174,8 +179,29 @@ function load(opts = {}) {
   linked.setBuffer(buffer);
   let brk = 1024;  // keep 0..1023 unused: pointer 0 is NULL
 
+  // The transfer imports complete an op in one of two ways (docs/browser-bridge.md): done now
+  // (the result is returned and no completion follows) or -PENDING (a completion follows). Tests
+  // written against "one completion per op" see both as a completion record: a done-now result
+  // is recorded here, marked `now`. env.raw holds the unwrapped imports.
+  const PENDING = linked.globals.AdsBridge.PENDING;
+  const wrapped = { ...linked.imports };
+  for (const name of ['ads_read', 'ads_write', 'ads_udp_send', 'ads_udp_receive']) {
+    const f = linked.imports[name];
+    wrapped[name] = (...args) => {
+      const r = f(...args);
+      const op = args[1];
+      if (op !== 0 && r !== -PENDING) {
+        // `now` is not enumerable: records compare equal however the op completed.
+        record(Object.defineProperty({ op, err: r < 0 ? -r : 0, value: r >= 0 ? r : 0 }, 'now',
+                                     { value: true }));
+      }
+      return r;
+    };
+  }
+
   const env = {
-    imports: linked.imports,
+    imports: wrapped,
+    raw: linked.imports,
     // The library's globals: env.AdsBridge (codes, tunables, state), env.AdsErrors ...
     ...linked.globals,
     Module,

@@ -1,6 +1,6 @@
+#include <asio_directsockets/detail/backend/direct_sockets/backend.hpp>
 #include <asio_directsockets/detail/backend/direct_sockets/bridge.hpp>
 #include <asio_directsockets/detail/backend/direct_sockets/browser_loop.hpp>
-#include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
 #include <asio_directsockets/detail/clock_now.hpp>
 #include <asio_directsockets/detail/scheduler.hpp>
 
@@ -67,7 +67,11 @@ void drain_all() {
       // escape into JS: stop that context.
       s->stop();
     }
-    if (s->stopped()) detach(s);
+    if (s->stopped()) {
+      detach(s);
+    } else if (s->get_reactor().has_delivered()) {
+      more = true;  // completions a later context's handler delivered to this one
+    }
   }
   draining = false;
   if (more)

@@ -9,9 +9,6 @@
 #if defined(__linux__)
 #include <sys/eventfd.h>
 #endif
-#if defined(__EMSCRIPTEN__)
-#include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
-#endif
 
 namespace asio_directsockets::detail::backend {
 
@@ -92,17 +89,12 @@ void poll_reactor::deregister_descriptor(descriptor_state*& state) {
   op_queue ops;
   {
     std::lock_guard<std::mutex> lock(owner_.mutex());
-    finish_completed_browser_ops(state, ops);
     for (auto& q : state->ops_) {
       while (operation* op = q.pop()) {
         op->ec_ = boost::asio::error::operation_aborted;
         ops.push(op);
       }
     }
-#if defined(__EMSCRIPTEN__)
-    // The bridge must let go of the aborted ops' buffers before they return.
-    if (ds::is_ds(state->fd_)) ds::cancel(state->fd_, -1);
-#endif
     (state->prev_ ? state->prev_->next_ : registered_) = state->next_;
     if (state->next_) state->next_->prev_ = state->prev_;
     // A poll in progress may still report this descriptor; forget it there.
@@ -143,33 +135,22 @@ void poll_reactor::cancel_ops(descriptor_state* state) {
   op_queue ops;
   {
     std::lock_guard<std::mutex> lock(owner_.mutex());
-    finish_completed_browser_ops(state, ops);
     for (auto& q : state->ops_) {
       while (operation* op = q.pop()) {
         op->ec_ = boost::asio::error::operation_aborted;
         ops.push(op);
       }
     }
-#if defined(__EMSCRIPTEN__)
-    if (ds::is_ds(state->fd_)) ds::cancel(state->fd_, -1);
-#endif
   }
   owner_.post_deferred_completions(ops);
 }
 
 void poll_reactor::cancel_by_key(descriptor_state* state, int op_type, void* key) {
   operation* op;
-  op_queue finished;
   {
     std::lock_guard<std::mutex> lock(owner_.mutex());
-    finish_completed_browser_ops(state, finished);
     op = state->ops_[op_type].remove_by_key(key);
-#if defined(__EMSCRIPTEN__)
-    // Only this direction lets go of its JS operation; the others are restarted.
-    if (op && ds::is_ds(state->fd_)) ds::cancel(state->fd_, op_type);
-#endif
   }
-  owner_.post_deferred_completions(finished);
   if (!op) return;
   op->ec_ = boost::asio::error::operation_aborted;
   owner_.post_deferred_completion(op);
@@ -178,19 +159,6 @@ void poll_reactor::cancel_by_key(descriptor_state* state, int op_type, void* key
 bool poll_reactor::has_pending_ops(descriptor_state* state, int op_type) {
   std::lock_guard<std::mutex> lock(owner_.mutex());
   return state && !state->ops_[op_type].empty();
-}
-
-void poll_reactor::finish_completed_browser_ops(descriptor_state* state, op_queue& completed) {
-#if defined(__EMSCRIPTEN__)
-  // A JS operation that has already finished has already moved data (a read copied into the
-  // buffer, a write was staged): its op completes with that result instead of being aborted,
-  // as if the cancellation had come a moment later. Natively nothing is transferred before
-  // perform() runs, so there is nothing to do.
-  if (state && ds::is_ds(state->fd_)) dispatch_browser_events(completed);
-#else
-  (void)state;
-  (void)completed;
-#endif
 }
 
 void poll_reactor::cancel_timer_by_key(timer_queue_base& queue, void* key) {
@@ -268,9 +236,6 @@ bool poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_use
   pollfds_.push_back({wakeup_read_fd_, POLLIN, 0});
   polled_states_.push_back(nullptr);
   for (descriptor_state* s = registered_; s; s = s->next_) {
-#if defined(__EMSCRIPTEN__)
-    if (ds::is_ds(s->fd_)) continue;  // Direct Sockets report through events
-#endif
     short events = 0;
     for (int i = 0; i < max_ops; ++i)
       if (!s->ops_[i].empty()) events |= poll_events[i];
@@ -280,9 +245,6 @@ bool poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_use
   }
 
   const long long usec = timer_wait_usec(timeout_usec);
-#if defined(__EMSCRIPTEN__)
-  return run_browser(lock, usec, completed);
-#else
   const int timeout_ms = static_cast<int>((usec + 999) / 1000);
   lock.unlock();
   const int n = ::poll(pollfds_.data(), static_cast<nfds_t>(pollfds_.size()), timeout_ms);
@@ -291,7 +253,6 @@ bool poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_use
   polled_states_.clear();
   finish_timers(completed);
   return true;
-#endif
 }
 
 void poll_reactor::dispatch_poll_results(op_queue&) {
@@ -334,65 +295,14 @@ bool poll_reactor::perform_ready(op_queue& completed, std::size_t byte_budget) {
   return true;
 }
 
-#if defined(__EMSCRIPTEN__)
-void poll_reactor::dispatch_browser_events(op_queue& completed) {
-  std::vector<ds::event> events;
-  ds::take_events(events);
-  for (const ds::event& ev : events) {
-    for (descriptor_state* s = registered_; s; s = s->next_) {
-      if (s->fd_ != ev.fd) continue;
-      run_ops(s,
-              ev.dir == ds::read_direction    ? read_op
-              : ev.dir == ds::write_direction ? write_op
-                                              : except_op,
-              completed);
-      break;
-    }
+void poll_reactor::perform_without_waiting(op_queue& completed) {
+  for (descriptor_state* s = registered_; s; s = s->next_) {
+    run_ops(s, write_op, completed);
+    run_ops(s, read_op, completed);
+    run_ops(s, except_op, completed);
   }
-}
-
-bool poll_reactor::run_browser(std::unique_lock<std::mutex>& lock, long long usec,
-                               op_queue& completed) {
-  // Plain fds (pipes) only change through this program's own calls, so each
-  // pass simply retries their queued ops: perform() reports EAGAIN as not
-  // done. (Emscripten's poll() misses a pipe's hang-up, so it is not used.)
-  for (std::size_t i = 1; i < polled_states_.size(); ++i) {
-    run_ops(polled_states_[i], write_op, completed);
-    run_ops(polled_states_[i], read_op, completed);
-  }
-  dispatch_browser_events(completed);
   finish_timers(completed);
-  if (!completed.empty() || usec == 0) {
-    // Socket completions reach wasm only through the browser's event loop. A
-    // run() that never has to wait (handlers keep coming, or operations that
-    // complete at once, like reads at EOF) yields one turn of it every time
-    // slice, or network I/O would starve (the browser twin of the
-    // scheduler's fairness poll).
-    if (ds::can_block() && steady_now() - last_event_loop_turn_ >= ds::browser_time_slice) {
-      lock.unlock();
-      ds::yield();
-      lock.lock();
-      last_event_loop_turn_ = steady_now();
-      dispatch_browser_events(completed);
-      finish_timers(completed);
-    }
-    polled_states_.clear();
-    return true;
-  }
-  if (!ds::can_block()) {
-    polled_states_.clear();
-    return false;
-  }
-  lock.unlock();
-  ds::wait(static_cast<int>((usec + 999) / 1000));
-  lock.lock();
-  last_event_loop_turn_ = steady_now();
-  dispatch_browser_events(completed);
-  finish_timers(completed);
-  polled_states_.clear();
-  return true;
 }
-#endif
 
 void poll_reactor::shutdown(op_queue& ops) {
   while (descriptor_state* s = ready_front_) {

@@ -8,14 +8,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #if defined(__EMSCRIPTEN__)
+// Browser builds use these calls for plain fds (pipes, stdin) only; sockets are the Direct
+// Sockets backend's. One bridge import helps with Emscripten's pipes (ads_pipe_eof).
 #include <asio_directsockets/detail/backend/direct_sockets/bridge.hpp>
-#include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
-// In a browser build every socket is a Direct Sockets pseudo descriptor;
-// only plain fds (pipes) reach the POSIX calls below.
-#define ADS_ROUTE(fd, call) \
-  if (ds::is_ds(fd)) return ds::call
-#else
-#define ADS_ROUTE(fd, call)
 #endif
 
 #include <cerrno>
@@ -72,9 +67,6 @@ error_code last_error() {
 }
 
 int socket(int family, int type, int protocol, error_code& ec) {
-#if defined(__EMSCRIPTEN__)
-  return ds::socket(family, type, protocol, ec);
-#endif
 #if defined(SOCK_CLOEXEC) && defined(SOCK_NONBLOCK)
   int fd = ::socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
 #else
@@ -97,7 +89,6 @@ int socket(int family, int type, int protocol, error_code& ec) {
 }
 
 void close(int fd, error_code& ec) {
-  ADS_ROUTE(fd, close(fd, ec));
   ec.clear();
   if (fd < 0) return;
   // EINTR still closes the descriptor on Linux; retrying could close another.
@@ -105,9 +96,6 @@ void close(int fd, error_code& ec) {
 }
 
 void set_internal_non_blocking(int fd, error_code& ec) {
-#if defined(__EMSCRIPTEN__)
-  if (ds::is_ds(fd)) return ec.clear();  // nothing in Direct Sockets ever blocks
-#endif
   int flags = ::fcntl(fd, F_GETFL, 0);
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
     ec = last_error();
@@ -116,7 +104,6 @@ void set_internal_non_blocking(int fd, error_code& ec) {
 }
 
 void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
-  ADS_ROUTE(fd, bind(fd, addr, len, ec));
   if (::bind(fd, addr, static_cast<socklen_t>(len)) != 0)
     ec = last_error();
   else
@@ -124,7 +111,6 @@ void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
 }
 
 void listen(int fd, int backlog, error_code& ec) {
-  ADS_ROUTE(fd, listen(fd, backlog, ec));
   if (::listen(fd, backlog) != 0)
     ec = last_error();
   else
@@ -132,7 +118,6 @@ void listen(int fd, int backlog, error_code& ec) {
 }
 
 bool start_connect(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
-  ADS_ROUTE(fd, start_connect(fd, addr, len, ec));
   if (::connect(fd, addr, static_cast<socklen_t>(len)) == 0) {
     ec.clear();
     return true;
@@ -144,7 +129,6 @@ bool start_connect(int fd, const sockaddr* addr, std::size_t len, error_code& ec
 }
 
 void connect_result(int fd, error_code& ec) {
-  ADS_ROUTE(fd, connect_result(fd, ec));
   int err = 0;
   socklen_t len = sizeof err;
   if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
@@ -156,7 +140,6 @@ void connect_result(int fd, error_code& ec) {
 }
 
 void shutdown(int fd, int what, error_code& ec) {
-  ADS_ROUTE(fd, shutdown(fd, what, ec));
   if (::shutdown(fd, what) != 0)
     ec = last_error();
   else
@@ -164,7 +147,6 @@ void shutdown(int fd, int what, error_code& ec) {
 }
 
 void getsockopt(int fd, int level, int name, void* data, std::size_t* size, error_code& ec) {
-  ADS_ROUTE(fd, getsockopt(fd, level, name, data, size, ec));
   socklen_t len = static_cast<socklen_t>(*size);
   if (::getsockopt(fd, level, name, data, &len) != 0) {
     ec = last_error();
@@ -181,7 +163,6 @@ void getsockopt(int fd, int level, int name, void* data, std::size_t* size, erro
 }
 
 void setsockopt(int fd, int level, int name, const void* data, std::size_t size, error_code& ec) {
-  ADS_ROUTE(fd, setsockopt(fd, level, name, data, size, ec));
   if (::setsockopt(fd, level, name, data, static_cast<socklen_t>(size)) != 0)
     ec = last_error();
   else
@@ -189,7 +170,6 @@ void setsockopt(int fd, int level, int name, const void* data, std::size_t size,
 }
 
 void getsockname(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
-  ADS_ROUTE(fd, getsockname(fd, addr, len, ec));
   socklen_t l = static_cast<socklen_t>(*len);
   if (::getsockname(fd, addr, &l) != 0) {
     ec = last_error();
@@ -200,7 +180,6 @@ void getsockname(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
 }
 
 void getpeername(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
-  ADS_ROUTE(fd, getpeername(fd, addr, len, ec));
   socklen_t l = static_cast<socklen_t>(*len);
   if (::getpeername(fd, addr, &l) != 0) {
     ec = last_error();
@@ -211,7 +190,6 @@ void getpeername(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
 }
 
 std::size_t available(int fd, error_code& ec) {
-  ADS_ROUTE(fd, available(fd, ec));
   int n = 0;
   if (::ioctl(fd, FIONREAD, &n) != 0) {
     ec = last_error();
@@ -222,19 +200,6 @@ std::size_t available(int fd, error_code& ec) {
 }
 
 void io_control(int fd, int command, void* data, error_code& ec) {
-#if defined(__EMSCRIPTEN__)
-  if (ds::is_ds(fd)) {
-    // Direct Sockets answers one command, bytes_readable (FIONREAD), from what the bridge
-    // has received and not yet handed over; the rest have no Direct Sockets meaning.
-    if (command != FIONREAD) {
-      ec = boost::asio::error::operation_not_supported;
-      return;
-    }
-    const std::size_t n = ds::available(fd, ec);
-    if (!ec) *static_cast<int*>(data) = n > INT_MAX ? INT_MAX : static_cast<int>(n);
-    return;
-  }
-#endif
   if (::ioctl(fd, command, data) != 0)
     ec = last_error();
   else
@@ -242,12 +207,6 @@ void io_control(int fd, int command, void* data, error_code& ec) {
 }
 
 bool at_mark(int fd, error_code& ec) {
-#if defined(__EMSCRIPTEN__)
-  if (ds::is_ds(fd)) {
-    ec = boost::asio::error::operation_not_supported;
-    return false;
-  }
-#endif
 #if defined(SIOCATMARK)
   int mark = 0;
   if (::ioctl(fd, SIOCATMARK, &mark) != 0) {
@@ -264,7 +223,6 @@ bool at_mark(int fd, error_code& ec) {
 
 bool recv(int fd, iovec* iov, std::size_t n, int flags, bool is_stream, bool all_empty,
           error_code& ec, std::size_t& bytes) {
-  ADS_ROUTE(fd, recv(fd, iov, n, is_stream, all_empty, ec, bytes));
   // A zero-length stream read completes at once, as in Asio.
   if (is_stream && all_empty) return nothing_to_do(ec, bytes);
   // One buffer (the common case) takes recv(): the kernel then skips copying
@@ -285,7 +243,6 @@ bool recv(int fd, iovec* iov, std::size_t n, int flags, bool is_stream, bool all
 
 bool send(int fd, const iovec* iov, std::size_t n, int flags, bool all_empty, error_code& ec,
           std::size_t& bytes) {
-  ADS_ROUTE(fd, send(fd, iov, n, all_empty, ec, bytes));
   if (all_empty) return nothing_to_do(ec, bytes);
   const auto call = [&] {
     if (n == 1) return ::send(fd, iov[0].iov_base, iov[0].iov_len, flags | send_flags);
@@ -299,7 +256,6 @@ bool send(int fd, const iovec* iov, std::size_t n, int flags, bool all_empty, er
 
 bool recvfrom(int fd, iovec* iov, std::size_t n, int flags, sockaddr* addr, std::size_t* addrlen,
               error_code& ec, std::size_t& bytes) {
-  ADS_ROUTE(fd, recvfrom(fd, iov, n, addr, addrlen, ec, bytes));
   socklen_t len = static_cast<socklen_t>(*addrlen);
   const auto call = [&] {
     if (n == 1) return ::recvfrom(fd, iov[0].iov_base, iov[0].iov_len, flags, addr, &len);
@@ -319,7 +275,6 @@ bool recvfrom(int fd, iovec* iov, std::size_t n, int flags, sockaddr* addr, std:
 
 bool sendto(int fd, const iovec* iov, std::size_t n, int flags, const sockaddr* addr,
             std::size_t addrlen, error_code& ec, std::size_t& bytes) {
-  ADS_ROUTE(fd, sendto(fd, iov, n, addr, addrlen, ec, bytes));
   const auto call = [&] {
     if (n == 1)
       return ::sendto(fd, iov[0].iov_base, iov[0].iov_len, flags | send_flags, addr,
@@ -335,7 +290,6 @@ bool sendto(int fd, const iovec* iov, std::size_t n, int flags, const sockaddr* 
 }
 
 bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& new_fd) {
-  ADS_ROUTE(fd, accept(fd, addr, addrlen, ec, new_fd));
   for (;;) {
     socklen_t len = addrlen ? static_cast<socklen_t>(*addrlen) : 0;
 #if defined(__linux__)
@@ -389,10 +343,6 @@ bool write(int fd, const iovec* iov, std::size_t n, bool all_empty, error_code& 
 bool poll_ready(int fd, wait_kind kind, error_code& ec) {
   ec.clear();
 #if defined(__EMSCRIPTEN__)
-  const int dir = kind == wait_kind::read    ? ds::read_direction
-                  : kind == wait_kind::write ? ds::write_direction
-                                             : ds::except_direction;
-  if (ds::is_ds(fd)) return ds::poll(fd, dir, ec);
   // Plain fds in the browser are retried on every pass of the loop: ask without waiting.
   pollfd p{fd,
            static_cast<short>(kind == wait_kind::read    ? POLLIN
@@ -409,11 +359,6 @@ bool poll_ready(int fd, wait_kind kind, error_code& ec) {
 }
 
 void poll_wait(int fd, wait_kind kind, error_code& ec) {
-  ADS_ROUTE(fd, wait_ready(fd,
-                           kind == wait_kind::read    ? ds::read_direction
-                           : kind == wait_kind::write ? ds::write_direction
-                                                      : ds::except_direction,
-                           ec));
   pollfd p{fd,
            static_cast<short>(kind == wait_kind::read    ? POLLIN
                               : kind == wait_kind::write ? POLLOUT

@@ -15,12 +15,14 @@ int ads_tcp_connect(int op, const char* host, int port, int no_delay, int keep_a
                     int send_buffer, int receive_buffer, int dns_query_type);
 int ads_tcp_listen(int op, const char* local_address, int local_port, int backlog, int ipv6_only);
 void ads_accept(int handle, int op);
-void ads_read(int handle, int op, void* buf, int len);
-void ads_write(int handle, int op, const void* buf, int len);
+// The transfers: done now (bytes >= 0, or -code), or -pending (op completes later). With op 0,
+// a non-blocking attempt: never pending (-would_block), keeping no pointer.
+int ads_read(int handle, int op, void* buf, int len);
+int ads_write(int handle, int op, const void* buf, int len);
 int ads_udp_open(int op, const char* remote_address, int remote_port, const char* local_address,
                  int local_port, int send_buffer, int receive_buffer, int ipv6_only);
-void ads_udp_send(int handle, int op, const void* buf, int len, const char* address, int port);
-void ads_udp_receive(int handle, int op, void* buf, int len, char* from_address, int* from_port);
+int ads_udp_send(int handle, int op, const void* buf, int len, const char* address, int port);
+int ads_udp_receive(int handle, int op, void* buf, int len, char* from_address, int* from_port);
 int ads_endpoint(int handle, int which, char* address_out, int* port_out);
 int ads_available(int handle);
 void ads_cancel(int handle);
@@ -29,10 +31,6 @@ void ads_close(int handle);
 void ads_abort(int handle);
 void ads_poll(int handle, int op, int dir);
 int ads_udp_connect(int handle, const char* address, int port);
-int ads_try_read(int handle, void* buf, int len);
-int ads_try_write(int handle, const void* buf, int len);
-int ads_try_udp_receive(int handle, void* buf, int len, char* from_address, int* from_port);
-int ads_try_udp_send(int handle, const void* buf, int len, const char* address, int port);
 int ads_pipe_eof(int fd);
 int ads_multicast(int handle, int join, const char* group);
 void ads_take_completions(void);
@@ -67,6 +65,7 @@ enum result : int {
   message_size = 16,
   no_buffer_space = 17,
   would_block = 18,
+  pending = 19,  // a transfer's -pending: not a result, the op completes later
 };
 
 // Maps a bridge result to the boost::asio::error value a native program

@@ -10,10 +10,6 @@
 #include <boost/asio/posix/descriptor_base.hpp>
 #include <boost/asio/socket_base.hpp>
 
-#if defined(__EMSCRIPTEN__)
-#include <asio_directsockets/detail/backend/direct_sockets/ds_sockets.hpp>
-#endif
-
 #include <utility>
 
 namespace asio_directsockets::detail::backend {
@@ -130,25 +126,14 @@ class fd_impl {
       ec = boost::asio::error::bad_descriptor;
       return;
     }
-#if defined(__EMSCRIPTEN__)
-    if (ds::is_ds(fd_)) {  // directions are 0, 1, 2 as op types: one JS operation each
-      if (reactor().has_pending_ops(state_, w))
-        ec = boost::asio::error::already_started;
-      else
-        ds::wait_poll(fd_, w, ec);
-      return;
-    }
-#endif
     socket_ops::poll_wait(fd_, wait_kind_of(w), ec);
   }
   template <typename Op>
   void start_wait_op(int w, Op* op) {
     bool speculative = false;  // natively performed once poll(2) reported readiness
 #if defined(__EMSCRIPTEN__)
-    // No poll(2) in the browser: the op asks for the readiness itself. A Direct Sockets
-    // descriptor gets a JS readiness operation at once; plain fds are asked on every pass.
+    // No poll(2) in the browser: the op asks for the readiness itself, on every pass.
     op->set_target(fd_, wait_kind_of(w));
-    speculative = ds::is_ds(fd_);
 #endif
     start_op(w == 0   ? poll_reactor::read_op
              : w == 1 ? poll_reactor::write_op
@@ -170,20 +155,6 @@ class fd_impl {
       ec = boost::asio::error::bad_descriptor;
       return;
     }
-#if defined(__EMSCRIPTEN__)
-    // A Direct Sockets transfer that has to wait completes later, into the caller's buffer.
-    // Asynchronous operations already waiting in that direction own the JS side: not a
-    // second reader or writer. A call that must not wait (user non-blocking mode) or cannot
-    // (callback mode) makes non-blocking attempts that keep no pointer (docs/browser.md).
-    const bool direct = ds::is_ds(fd_);
-    if (direct && reactor().has_pending_ops(state_, kind == socket_ops::wait_kind::read    ? 0
-                                                    : kind == socket_ops::wait_kind::write ? 1
-                                                                                           : 2)) {
-      ec = boost::asio::error::already_started;
-      return;
-    }
-    ds::try_scope attempts_only(direct && (user_non_blocking_ || !ds::can_block()));
-#endif
     for (;;) {
       if (attempt()) return;
       if (user_non_blocking_) {

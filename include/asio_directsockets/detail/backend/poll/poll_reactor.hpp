@@ -75,10 +75,17 @@ class poll_reactor {
                   typename timer_queue<Clock, Traits>::per_timer_data& from);
 
   // Called by the scheduler with its mutex held: waits up to timeout_usec
-  // (negative = no limit) and moves finished ops to `completed`. Returns
-  // false when it had to wait but may not: a browser build without ASYNCIFY
-  // must return to the JS event loop instead (docs/browser.md).
+  // (negative = no limit) and moves finished ops to `completed`. Always true
+  // (the browser reactor, which may not wait, returns false instead).
   bool run(std::unique_lock<std::mutex>& lock, long long timeout_usec, op_queue& completed);
+  // Browser builds: Emscripten's poll(2) misses a pipe's hang-up, and plain fds
+  // change only through this program's own calls, so each pass retries the
+  // queued ops of every descriptor and finishes due timers, without waiting.
+  void perform_without_waiting(op_queue& completed);
+  // Work was posted (scheduler mutex held): a runner blocked in run() wakes.
+  void wake_runner(bool runner_waiting) {
+    if (runner_waiting) interrupt();
+  }
   // Performs the I/O of descriptors the last wait found ready, in order,
   // until about `byte_budget` bytes have moved, and queues what finished.
   // The scheduler calls it (mutex held) whenever no completion is queued, so
@@ -102,12 +109,6 @@ class poll_reactor {
 
   void wake_if_waiting();
   void dispatch_poll_results(op_queue& completed);
-  // Browser builds: runs the ops whose Direct Sockets operation finished.
-  bool run_browser(std::unique_lock<std::mutex>& lock, long long usec, op_queue& completed);
-  void dispatch_browser_events(op_queue& completed);
-  // Before cancelling a Direct Sockets descriptor: completes the ops whose JS operation has
-  // already finished (no-op natively).
-  void finish_completed_browser_ops(descriptor_state* state, op_queue& completed);
   void finish_timers(op_queue& completed);
   void run_ops(descriptor_state* state, int op_type, op_queue& completed);
   void drain_wakeup();
@@ -122,10 +123,6 @@ class poll_reactor {
   timer_queue_base* timer_queues_ = nullptr;
   std::vector<::pollfd> pollfds_;
   std::vector<descriptor_state*> polled_states_;
-#if defined(__EMSCRIPTEN__)
-  // When this thread last let the browser's event loop run (blocking mode).
-  std::chrono::steady_clock::time_point last_event_loop_turn_ = steady_now();
-#endif
 };
 
 }  // namespace asio_directsockets::detail::backend

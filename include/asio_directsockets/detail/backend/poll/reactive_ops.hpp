@@ -172,7 +172,7 @@ class connect_op_base : public reactor_op {
 
 // socket.async_wait / descriptor.async_wait: readiness only. Natively it is performed once
 // poll(2) reported the readiness; in the browser build fd_impl names the descriptor, whose
-// readiness is then asked for (socket_ops::poll_ready).
+// readiness is then asked for on each pass (socket_ops::poll_ready).
 class wait_op_base : public reactor_op {
  public:
   explicit wait_op_base(func_type complete) : reactor_op(&wait_op_base::do_perform, complete) {}

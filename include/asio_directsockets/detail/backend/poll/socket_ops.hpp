@@ -58,8 +58,8 @@ enum class wait_kind { read, write, error };
 void poll_wait(int fd, wait_kind kind, error_code& ec);
 
 // Whether a readiness wait (async_wait) on fd is satisfied. Natively the reactor only asks
-// once poll(2) said so: always true. In the browser build a Direct Sockets descriptor starts
-// a JS readiness operation and says false until it has completed.
+// once poll(2) said so: always true. In a browser build (plain fds only) it asks without
+// waiting, on every pass of the loop.
 bool poll_ready(int fd, wait_kind kind, error_code& ec);
 
 }  // namespace asio_directsockets::detail::socket_ops

@@ -2,10 +2,8 @@
 // socket and acceptor operation, synchronous or the start of an asynchronous
 // one, on an fd_impl. The public I/O objects keep only their overload pairs
 // and async_initiate shells and never reach the OS or a backend themselves,
-// so a second backend is a second service (docs/architecture.md).
-//
-// Pseudo-descriptors of Direct Sockets are still routed inside socket_ops in
-// a browser build; the Direct Sockets service replaces that routing.
+// so the browser build's Direct Sockets backend is a second service
+// (direct_sockets/socket_service.hpp; docs/architecture.md).
 #pragma once
 
 #include <asio_directsockets/detail/backend/poll/fd_impl.hpp>

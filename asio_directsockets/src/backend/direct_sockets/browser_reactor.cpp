@@ -1,0 +1,71 @@
+#include <asio_directsockets/detail/backend/direct_sockets/backend.hpp>
+#include <asio_directsockets/detail/backend/direct_sockets/browser_loop.hpp>
+#include <asio_directsockets/detail/backend/direct_sockets/browser_reactor.hpp>
+#include <asio_directsockets/detail/clock_now.hpp>
+#include <asio_directsockets/detail/scheduler.hpp>
+
+namespace asio_directsockets::detail::ds {
+
+void deliver_to_owner(ds_op* op) {
+  static_cast<browser_reactor*>(op->owner)->deliver(op);
+}
+
+browser_reactor::browser_reactor(scheduler& owner)
+    : poll_reactor(owner), owner_(owner), last_event_loop_turn_(steady_now()) {}
+
+browser_reactor::~browser_reactor() {
+  browser_loop::detach(&owner_);
+}
+
+void browser_reactor::deliver(ds_op* op) {
+  delivered_.push(op);
+  browser_loop::request_drain(&owner_);
+}
+
+void browser_reactor::wake_runner(bool) {
+  browser_loop::request_drain(&owner_);
+}
+
+void browser_reactor::collect(op_queue& completed) {
+  take_completions();
+  completed.push(delivered_);
+  perform_without_waiting(completed);
+}
+
+bool browser_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_usec,
+                          op_queue& completed) {
+  collect(completed);
+  const long long usec = timer_wait_usec(timeout_usec);
+  if (!completed.empty() || usec == 0) {
+    // Socket completions reach wasm only through the browser's event loop. A run() that never
+    // has to wait (handlers keep coming, or operations that complete at once, like reads at
+    // EOF) yields one turn of it every time slice, or network I/O would starve (the browser
+    // twin of the scheduler's fairness poll).
+    if (can_block() && steady_now() - last_event_loop_turn_ >= browser_time_slice) {
+      lock.unlock();
+      yield();
+      lock.lock();
+      last_event_loop_turn_ = steady_now();
+      collect(completed);
+    }
+    return true;
+  }
+  if (!can_block()) {
+    browser_loop::attach(&owner_);
+    return false;
+  }
+  lock.unlock();
+  wait(static_cast<int>((usec + 999) / 1000));
+  lock.lock();
+  last_event_loop_turn_ = steady_now();
+  collect(completed);
+  return true;
+}
+
+void browser_reactor::shutdown(op_queue& ops) {
+  poll_reactor::shutdown(ops);
+  ops.push(delivered_);
+  abandon_owner(this, ops);
+}
+
+}  // namespace asio_directsockets::detail::ds

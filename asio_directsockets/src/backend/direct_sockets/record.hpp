@@ -1,0 +1,89 @@
+// The backend's state of one socket (private to src/backend/direct_sockets):
+// what it is, how far it has opened, its options and endpoints, and the
+// operations queued in each direction. descriptors.cpp owns the table;
+// operations.cpp runs the queues.
+#pragma once
+
+#include <asio_directsockets/detail/backend/direct_sockets/backend.hpp>
+
+#include <sys/socket.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace asio_directsockets::detail::ds {
+
+// What the socket is: a TCP connection (connecting, connected or accepted), a TCP listener
+// (after listen()), or a UDP socket.
+enum class socket_kind { stream, listener, datagram };
+
+// How far its Direct Sockets object has come. A stream that failed to connect is unopened
+// again (a failed TCPSocket cannot be reused); a listener or datagram socket that failed to
+// open stays failed, with open_result saying why.
+enum class phase { unopened, opening, open, failed };
+
+struct record {
+  int fd = -1;
+  int family = AF_INET;
+  socket_kind kind = socket_kind::stream;
+  phase state = phase::unopened;
+  int handle = 0;               // the bridge's handle once the Direct Sockets object exists
+  int open_result = 0;          // a bridge result code when failed
+  int open_id = 0;              // the open's op id while opening
+  ds_op* connecting = nullptr;  // the connect waiting for the open
+  op_queue queue[directions];
+  int in_flight[directions] = {};  // the op id of each queue's front while the bridge has it
+  // An ads_cancel() aimed at one operation aborts the socket's others too: those come back
+  // operation_aborted and start again.
+  bool restart_aborted[directions] = {};
+  bool connected_mode = false;  // a UDPSocket opened with a remote address only
+  bool have_local = false, have_remote = false;
+  std::string local_address, remote_address;
+  int local_port = 0, remote_port = 0;
+  std::map<std::pair<int, int>, std::string> options;  // (level, name) -> bytes
+
+  bool connected() const { return kind == socket_kind::stream && state == phase::open; }
+};
+
+record* find(int fd);
+// Every record, for the listener check and context teardown.
+std::vector<record*> all_records();
+
+// Starts the queued operations of each direction that can start (operations.cpp).
+void pump(record& r);
+// The socket's open finished (operations.cpp): result is a bridge code.
+void opened(record& r, int result);
+// A new op id naming (r, slot): slot is a direction, or open_slot.
+constexpr int open_slot = directions;
+int new_op_id(record& r, int slot);
+void release_op_id(int id);
+// Aborts every operation of r: those already finished first complete with their result.
+void abort_all(record& r);
+// Blocking mode: waits until r is no longer opening (returns at once in callback mode).
+void wait_for_open(record& r);
+// The UDP socket opens on first use (operations that need it wait for the open): 0, or the
+// bridge code of a failure to start opening.
+int open_datagram(record& r);
+// A bound UDPSocket that the program connected: the bridge drops datagrams from others.
+void filter_udp_peer(record& r);
+// A connection the listener accepted becomes a socket: its descriptor.
+int adopt_accepted(int family, int handle);
+
+// Options become constructor arguments (Direct Sockets has no setsockopt).
+int option_int(const record& r, int level, int name, int unset);
+int buffer_arg(const record& r, int name);
+int v6only_arg(const record& r);
+
+// Addresses (addresses.cpp): sockaddr <-> (text, port); 240.0.0.0/8 turns back into a name.
+bool to_text(const sockaddr* addr, std::size_t len, std::string& host, int& port);
+void from_text(const char* host, int port, int family, sockaddr* addr, std::size_t* len);
+// An IPv6 address for an IPv4 socket: Linux refuses it with EAFNOSUPPORT (connect, bind,
+// sendto) instead of reaching the address. (An IPv4 address on an IPv6 socket is used
+// v4-mapped.)
+inline bool wrong_family(const record& r, const sockaddr* addr) {
+  return r.family == AF_INET && addr && addr->sa_family == AF_INET6;
+}
+
+}  // namespace asio_directsockets::detail::ds
