@@ -97,6 +97,8 @@ mergeInto(LibraryManager.library, {
     microDrains: 0,
     microReset: false,
     waiter: null,
+    waitTimer: null,        // one setTimeout shared by successive ads_wait calls (AdsLoop.armWaitTimer)
+    waitTimerAt: 0,         // ... and when it fires (AdsBridge.now() time base)
     pipes: null,            // proven send-pipe capacity bounds, see AdsTcpWriter.pipeOf()
     bigPipe: false,         // true once a connection proved a pipe holds more than PIPE
     mc: null,

@@ -124,21 +124,50 @@ mergeInto(LibraryManager.library, {
     },
     startWait: function (wakeUp, timeoutMs) {
       var B = AdsBridge;
-      var w = { wakeUp: wakeUp, timer: null, done: false, scheduled: false };
+      var w = { wakeUp: wakeUp, deadline: undefined, done: false, scheduled: false };
       B.waiter = w;
       if (timeoutMs === B.WAIT_YIELD) {
         // A busy run() lets the event loop turn once (socket promises settle there).
         AdsLoop.macrotask(function () { AdsLoop.finishWait(w); });
       } else if (timeoutMs > 0) {
-        w.timer = setTimeout(function () { AdsLoop.finishWait(w); }, timeoutMs);
+        w.deadline = B.now() + timeoutMs;
+        AdsLoop.armWaitTimer(w.deadline);
       }
+    },
+    // A run() loop with a timer pending waits with about the same deadline again and again: one
+    // setTimeout serves them all (set up and cleared per wait, it was a visible part of each
+    // round trip). It is re-armed only for an earlier deadline; when it fires early for the
+    // current waiter (armed for an earlier one), it re-arms for the rest. A wait woken by a
+    // completion leaves it armed: its firing later without a waiter costs one empty task.
+    armWaitTimer: function (deadline) {
+      var B = AdsBridge;
+      if (B.waitTimer !== null) {
+        if (B.waitTimerAt <= deadline) { AdsLoop.holdTimer(B.waitTimer, true); return; }
+        clearTimeout(B.waitTimer);
+      }
+      B.waitTimerAt = deadline;
+      B.waitTimer = setTimeout(AdsLoop.onWaitTimer, Math.max(0, deadline - B.now()));
+    },
+    // Node: a timer left armed without a waiter must not keep the process alive (browsers'
+    // timer ids are numbers: nothing to do).
+    holdTimer: function (t, hold) {
+      if (t && typeof t.ref === 'function') { if (hold) t.ref(); else t.unref(); }
+    },
+    onWaitTimer: function () {
+      var B = AdsBridge;
+      B.waitTimer = null;
+      var w = B.waiter;
+      if (!w || w.done || w.deadline === undefined) return;
+      // (timers may fire a fraction of a millisecond before performance.now() reaches them)
+      if (B.now() >= w.deadline - 1) AdsLoop.finishWait(w);
+      else AdsLoop.armWaitTimer(w.deadline);
     },
     finishWait: function (w) {
       var B = AdsBridge;
       if (w.done) return;
       w.done = true;
-      if (w.timer !== null) clearTimeout(w.timer);
       if (B.waiter === w) B.waiter = null;
+      if (B.waitTimer !== null) AdsLoop.holdTimer(B.waitTimer, false);
       var v = B.cq.length ? 1 : 0;
       AdsOps.callUser(function () { w.wakeUp(v); });
     },

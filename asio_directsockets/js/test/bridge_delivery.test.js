@@ -271,3 +271,36 @@ test('blocking mode under JSPI: ads_wait returns a promise that settles on a com
   assert.ok(y instanceof Promise);
   assert.equal(await y, 0);
 });
+
+test('blocking mode: successive waits share one timer, re-armed only for an earlier deadline', T, async () => {
+  const env = K.load({ autoDrain: false });
+  env.Module.adsJspi = true;
+  const I = env.imports;
+  const real = globalThis.setTimeout;
+  let arms = 0;
+  globalThis.setTimeout = (...a) => { arms++; return real(...a); };
+  try {
+    for (let i = 0; i < 20; i++) {   // a run() loop with a timer pending, woken by completions
+      const p = I.ads_wait(5000);
+      completeOne(env);
+      assert.equal(await p, 1);
+      env.take();
+    }
+    assert.equal(arms, 1, 'one setTimeout for 20 waits');
+    // an earlier deadline re-arms, and the wait ends at its own timeout
+    let t0 = performance.now();
+    assert.equal(await I.ads_wait(30), 0);
+    assert.ok(performance.now() - t0 >= 29, 'not before its timeout');
+    assert.equal(arms, 2);
+    // a timer armed for an earlier waiter fires early for a later one: it re-arms for the rest
+    const p = I.ads_wait(20);
+    completeOne(env);
+    assert.equal(await p, 1);
+    env.take();
+    t0 = performance.now();
+    assert.equal(await I.ads_wait(80), 0);
+    assert.ok(performance.now() - t0 >= 79, `woke after its own timeout (${performance.now() - t0} ms)`);
+  } finally {
+    globalThis.setTimeout = real;
+  }
+});
