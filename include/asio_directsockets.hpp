@@ -14,6 +14,7 @@
 // library's objects: boost::asio::ip::tcp::socket, Beast's tcp_stream and
 // boost::asio::steady_timer all run on asio_directsockets::io_context.
 #include <asio_directsockets/adopted/basic_datagram_socket.hpp>
+#include <asio_directsockets/adopted/basic_deadline_timer.hpp>
 #include <asio_directsockets/adopted/basic_resolver.hpp>
 #include <asio_directsockets/adopted/basic_signal_set.hpp>
 #include <asio_directsockets/adopted/basic_socket.hpp>

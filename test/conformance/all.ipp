@@ -5,6 +5,7 @@
 #include "beast_streams.ipp"
 #include "cancellation.ipp"
 #include "coroutines.ipp"
+#include "deadline_timer.ipp"
 #include "descriptor.ipp"
 #include "executor.ipp"
 #include "fairness.ipp"

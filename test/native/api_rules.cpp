@@ -49,11 +49,10 @@ BOOST_AUTO_TEST_CASE(accepted_sockets_are_non_blocking) {
   BOOST_TEST(p.server.native_non_blocking());
 }
 
-BOOST_AUTO_TEST_CASE(boost_own_io_objects_run_beside_the_loop) {
-  // deadline_timer (like signal_set, serial_port, local sockets)
-  // is Boost.Asio's own type: on our context Boost creates its own scheduler
-  // on a private thread, and only the completion comes back through our
-  // executor, so the handler still runs on our run() thread.
+BOOST_AUTO_TEST_CASE(deadline_timer_runs_on_our_loop_without_a_thread) {
+  // Boost.Asio's own deadline_timer would create Boost's scheduler and epoll
+  // reactor as services of our context and run them on a private thread.
+  const int threads = thread_count();
   net::io_context ioc;
   net::deadline_timer t(ioc, boost::posix_time::milliseconds(10));
   std::thread::id ran_on;
@@ -65,6 +64,8 @@ BOOST_AUTO_TEST_CASE(boost_own_io_objects_run_beside_the_loop) {
   BOOST_TEST(ioc.run() == 1u);
   BOOST_TEST(!ec);
   BOOST_TEST((ran_on == std::this_thread::get_id()));
+  BOOST_TEST(!boost::asio::has_service<boost::asio::detail::scheduler>(ioc));
+  BOOST_TEST(thread_count() == threads);
 }
 
 // Boost.Asio's own spellings of the TCP/UDP/timer types are this library's
@@ -87,6 +88,9 @@ static_assert(
     is_ours<boost::asio::ip::udp::resolver, objects::resolver_object, boost::asio::ip::udp, any>);
 static_assert(is_ours<boost::asio::steady_timer, objects::timer_object, std::chrono::steady_clock,
                       boost::asio::wait_traits<std::chrono::steady_clock>, any>);
+static_assert(
+    is_ours<boost::asio::deadline_timer, objects::deadline_timer_object, boost::posix_time::ptime,
+            boost::asio::time_traits<boost::posix_time::ptime>, any>);
 static_assert(is_ours<boost::asio::system_timer, objects::timer_object, std::chrono::system_clock,
                       boost::asio::wait_traits<std::chrono::system_clock>, any>);
 // Rebinding keeps them ours (strands, use_awaitable.as_default_on).

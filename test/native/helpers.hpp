@@ -75,6 +75,17 @@ inline int open_fd_count() {
   return n - 1;  // the directory stream's own fd
 }
 
+// Threads of this process (no hidden scheduler thread).
+inline int thread_count() {
+  int n = 0;
+  if (DIR* d = ::opendir("/proc/self/task")) {
+    while (dirent* e = ::readdir(d))
+      if (e->d_name[0] != '.') ++n;
+    ::closedir(d);
+  }
+  return n;
+}
+
 // User + system CPU time of the whole process.
 inline std::chrono::microseconds process_cpu_time() {
   rusage ru{};

@@ -1,4 +1,4 @@
-// Which of Boost.Asio's protocols and clocks this library takes over. For
+// Which of Boost.Asio's protocols, clocks and time traits this library takes over. For
 // these, Boost.Asio's own I/O object templates are specialised (the other
 // headers of adopted/) so that boost::asio::ip::tcp::socket, Beast's
 // tcp_stream and every algorithm written against Boost's types run on this
@@ -27,6 +27,19 @@ concept clock = requires {
   typename Clock::duration;
   typename Clock::time_point;
   { Clock::now() } -> std::convertible_to<typename Clock::time_point>;
+};
+
+// TimeTraits of a deadline timer, as Boost.Asio's time_traits<posix_time::ptime>:
+// to_posix_duration() gives a posix_time::time_duration.
+template <typename Traits>
+concept time_traits = requires(const typename Traits::time_type& t,
+                               const typename Traits::duration_type& d) {
+  { Traits::now() } -> std::convertible_to<typename Traits::time_type>;
+  { Traits::add(t, d) } -> std::convertible_to<typename Traits::time_type>;
+  { Traits::subtract(t, t) } -> std::convertible_to<typename Traits::duration_type>;
+  { Traits::less_than(t, t) } -> std::convertible_to<bool>;
+  Traits::to_posix_duration(d).is_special();
+  Traits::to_posix_duration(d).total_microseconds();
 };
 
 }  // namespace asio_directsockets::adopted
