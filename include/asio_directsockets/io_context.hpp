@@ -8,6 +8,7 @@
 #include <asio_directsockets/detail/context_marker.hpp>
 #include <asio_directsockets/detail/executor_op.hpp>
 #include <asio_directsockets/detail/handler_work.hpp>
+#include <asio_directsockets/detail/io_context_services.hpp>
 #include <asio_directsockets/detail/scheduler.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -35,6 +36,8 @@ class io_context : public boost::asio::execution_context {
   class work;
   friend class work;
   class strand;  // io_context_strand.hpp
+  class id;
+  class service;
 
   io_context();
   explicit io_context(int /*concurrency_hint*/) : io_context() {}
@@ -220,6 +223,25 @@ class io_context::basic_executor_type {
   bool running_in_this_thread() const noexcept { return context_->impl_.running_in_this_thread(); }
   io_context& context() const noexcept { return *context_; }
 
+  // The Networking TS executor members Boost.Asio keeps (what the type-erased
+  // boost::asio::executor, and strands over it, call).
+  void on_work_started() const noexcept { context_->impl_.work_started(); }
+  void on_work_finished() const noexcept { context_->impl_.work_finished(); }
+  template <typename Function, typename OtherAllocator>
+  void dispatch(Function&& f, const OtherAllocator& a) const {
+    basic_executor_type<OtherAllocator, 0>(context_, a, 0).execute(std::forward<Function>(f));
+  }
+  template <typename Function, typename OtherAllocator>
+  void post(Function&& f, const OtherAllocator& a) const {
+    basic_executor_type<OtherAllocator, 0>(context_, a, blocking_never)
+        .execute(std::forward<Function>(f));
+  }
+  template <typename Function, typename OtherAllocator>
+  void defer(Function&& f, const OtherAllocator& a) const {
+    basic_executor_type<OtherAllocator, 0>(context_, a, blocking_never | relationship_continuation)
+        .execute(std::forward<Function>(f));
+  }
+
   friend bool operator==(const basic_executor_type& a, const basic_executor_type& b) noexcept {
     return a.context_ == b.context_ && a.allocator_ == b.allocator_ && a.bits_ == b.bits_;
   }
@@ -286,7 +308,35 @@ class io_context::work {
   io_context* ctx_;
 };
 
+// Services written for Boost.Asio's io_context (derived from io_context::service, constructed
+// from an io_context&) work on this one; use_service below creates them.
+class io_context::id : public boost::asio::execution_context::id {};
+
+class io_context::service : public boost::asio::execution_context::service {
+ public:
+  io_context& get_io_context() { return owner_; }
+
+ protected:
+  explicit service(io_context& owner)
+      : boost::asio::execution_context::service(owner), owner_(owner) {}
+  ~service() override = default;
+
+ private:
+  void shutdown() override {}  // Boost.Asio's default: nothing to do
+
+  io_context& owner_;
+};
+
 using io_service = io_context;
+
+// use_service for services constructed from this io_context (as Boost.Asio's
+// use_service(io_context&) overload); every other service goes to Boost's.
+using boost::asio::use_service;
+template <typename Service>
+Service& use_service(io_context& ioc) requires std::is_constructible_v<Service, io_context&> &&
+    (!std::is_constructible_v<Service, boost::asio::execution_context&>) {
+  return detail::io_context_services::of(ioc).template use<Service>(ioc);
+}
 
 namespace detail {
 

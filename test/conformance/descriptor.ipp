@@ -150,6 +150,23 @@ BOOST_AUTO_TEST_CASE(release_and_assign) {
   BOOST_TEST(got == "raw");
 }
 
+// native_non_blocking(true) is accepted and reported back; a closed descriptor reports
+// bad_descriptor (false differs: see docs/api-differences.md).
+BOOST_AUTO_TEST_CASE(native_non_blocking_setter) {
+  net::io_context ioc;
+  pipe_ends p;
+  net::posix::stream_descriptor rd(ioc, p.read_fd), wr(ioc, p.write_fd);
+  rd.native_non_blocking(true);
+  BOOST_TEST(rd.native_non_blocking());
+  error_code ec = net::error::fault;
+  wr.native_non_blocking(true, ec);
+  CONF_CHECK_OK(ec);
+  rd.close();
+  rd.native_non_blocking(true, ec);
+  CONF_CHECK_EC(ec, net::error::bad_descriptor);
+  BOOST_CHECK_THROW(rd.native_non_blocking(true), boost::system::system_error);
+}
+
 BOOST_AUTO_TEST_CASE(coroutine_lines_over_pipe) {
   net::io_context ioc;
   pipe_ends p;

@@ -470,6 +470,73 @@ BOOST_AUTO_TEST_CASE(use_future_tokens, *boost::unit_test::timeout(60)) {
 
 #endif  // __EMSCRIPTEN__
 
+// The Networking TS executor members (on_work_started/finished, dispatch/post/defer with an
+// allocator) that the type-erased net::executor and a strand<net::executor> call.
+BOOST_AUTO_TEST_CASE(ts_executor_members_and_a_strand_over_net_executor) {
+  net::io_context ioc;
+  auto ex = ioc.get_executor();
+  std::vector<int> order;
+  ex.on_work_started();  // keeps run() alive, as outstanding work
+  ex.post([&] { order.push_back(1); }, std::allocator<void>());
+  ex.defer([&] { order.push_back(2); }, std::allocator<void>());
+  ex.dispatch(
+      [&] {
+        order.push_back(3);
+        ex.dispatch([&] { order.push_back(4); }, std::allocator<void>());  // inline: inside run()
+        order.push_back(5);
+        ex.on_work_finished();
+      },
+      std::allocator<void>());
+  BOOST_TEST(order.empty());  // dispatch outside run() queues
+  ioc.run();
+  BOOST_TEST((order == std::vector<int>{1, 2, 3, 4, 5}));
+
+  ioc.restart();
+  net::executor erased = ioc.get_executor();
+  BOOST_TEST((&erased.context() == static_cast<net::execution_context*>(&ioc)));
+  net::strand<net::executor> strand(erased);
+  int inside = 0, count = 0;
+  for (int i = 0; i < 5; ++i)
+    net::post(strand, [&] {
+      inside += strand.running_in_this_thread() ? 1 : 0;
+      ++count;
+    });
+  net::steady_timer t(ioc, 1ms);
+  t.async_wait(net::bind_executor(strand, [&](error_code ec) {
+    CONF_CHECK_OK(ec);
+    ++count;
+  }));
+  ioc.run();
+  BOOST_TEST(count == 6);
+  BOOST_TEST(inside == 5);
+}
+
+namespace {
+// A service written for Boost.Asio's io_context: derived from io_context::service and
+// constructed from an io_context&.
+struct counter_service : net::io_context::service {
+  static inline net::io_context::id id;
+  explicit counter_service(net::io_context& ioc) : net::io_context::service(ioc), owner(&ioc) {}
+  net::io_context* owner;
+  int uses = 0;
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(user_services_derived_from_io_context_service) {
+  net::io_context ioc;
+  BOOST_TEST(!net::has_service<counter_service>(ioc));
+  counter_service& a = net::use_service<counter_service>(ioc);
+  ++a.uses;
+  counter_service& b = net::use_service<counter_service>(ioc);
+  BOOST_TEST(&a == &b);
+  BOOST_TEST(b.uses == 1);
+  BOOST_TEST(a.owner == &ioc);
+  BOOST_TEST((&a.get_io_context() == &ioc));
+  BOOST_TEST(net::has_service<counter_service>(ioc));
+  net::io_context other;
+  BOOST_TEST((&net::use_service<counter_service>(other) != &a));
+}
+
 BOOST_AUTO_TEST_CASE(destroying_the_context_destroys_unrun_handlers) {
   // Handlers that never ran (queued posts, pending socket and timer operations) are
   // destroyed, not invoked, when the context goes away, releasing what they own.

@@ -193,6 +193,36 @@ BOOST_AUTO_TEST_CASE(acceptor_io_control_and_native_non_blocking) {
   CONF_CHECK_EC(ec, net::error::bad_descriptor);
 }
 
+// enable_connection_aborted is kept by the acceptor (not an OS option) and read back; accepts
+// keep working with it on.
+BOOST_AUTO_TEST_CASE(acceptor_enable_connection_aborted) {
+  net::io_context ioc;
+  tcp::acceptor acceptor = make_acceptor(ioc);
+  tcp::acceptor::enable_connection_aborted opt(false);
+  acceptor.get_option(opt);
+  BOOST_TEST(!opt.value());
+  acceptor.set_option(tcp::acceptor::enable_connection_aborted(true));
+  acceptor.get_option(opt);
+  BOOST_TEST(opt.value());
+
+  tcp::socket client(ioc);
+  std::optional<tcp::socket> server;
+  acceptor.async_accept([&](error_code ec, tcp::socket s) {
+    CONF_CHECK_OK(ec);
+    server.emplace(std::move(s));
+  });
+  client.async_connect(acceptor.local_endpoint(), [](error_code ec) { CONF_CHECK_OK(ec); });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return server.has_value(); }));
+
+  acceptor.set_option(tcp::acceptor::enable_connection_aborted(false));
+  acceptor.get_option(opt);
+  BOOST_TEST(!opt.value());
+  acceptor.close();
+  error_code ec;
+  acceptor.set_option(tcp::acceptor::enable_connection_aborted(true), ec);
+  CONF_CHECK_EC(ec, net::error::bad_descriptor);
+}
+
 #if defined(__EMSCRIPTEN__)
 BOOST_AUTO_TEST_CASE(io_control_commands_without_a_direct_sockets_meaning_are_refused) {
   net::io_context ioc;

@@ -499,6 +499,100 @@ BOOST_AUTO_TEST_CASE(synchronous_calls, *boost::unit_test::timeout(60)) {
   BOOST_TEST(line.size() - n + tail == 4u);  // "rest"
 }
 
+// Every blocking accept overload Boost offers: with the peer's endpoint, onto another executor
+// or context, with and without an error_code; and the async form onto a context with the peer's
+// endpoint.
+BOOST_AUTO_TEST_CASE(accept_overloads_onto_other_executors, *boost::unit_test::timeout(60)) {
+  net::io_context ioc, other;
+  tcp::acceptor acceptor = make_acceptor(ioc);
+  const tcp::endpoint ep = acceptor.local_endpoint();
+  std::vector<tcp::socket> clients;
+  auto connect_one = [&] {
+    clients.emplace_back(ioc);
+    clients.back().connect(ep);
+    return clients.back().local_endpoint();
+  };
+
+  tcp::endpoint peer;
+  tcp::endpoint expected = connect_one();
+  tcp::socket a = acceptor.accept(peer);
+  BOOST_TEST(peer == expected);
+  BOOST_TEST(a.remote_endpoint() == expected);
+
+  error_code ec = net::error::fault;
+  expected = connect_one();
+  tcp::socket b = acceptor.accept(peer, ec);
+  CONF_CHECK_OK(ec);
+  BOOST_TEST(peer == expected);
+
+  expected = connect_one();
+  auto c = acceptor.accept(other.get_executor());
+  BOOST_TEST((c.get_executor() == other.get_executor()));
+  BOOST_TEST(c.remote_endpoint() == expected);
+
+  expected = connect_one();
+  auto d = acceptor.accept(other, peer, ec);
+  CONF_CHECK_OK(ec);
+  BOOST_TEST((d.get_executor() == other.get_executor()));
+  BOOST_TEST(peer == expected);
+
+  expected = connect_one();
+  auto e = acceptor.accept(other.get_executor(), peer);
+  BOOST_TEST(peer == expected);
+  BOOST_TEST(e.is_open());
+
+  expected = connect_one();
+  auto f = acceptor.accept(other, ec);
+  CONF_CHECK_OK(ec);
+  BOOST_TEST(f.remote_endpoint() == expected);
+
+  // Async onto another context, reporting the peer: the operation runs on the acceptor's
+  // context, the socket belongs to `other`.
+  std::optional<tcp::socket> g;
+  tcp::endpoint g_peer;
+  acceptor.async_accept(other, g_peer, [&](error_code aec, tcp::socket s) {
+    CONF_CHECK_OK(aec);
+    g.emplace(std::move(s));
+  });
+  expected = connect_one();
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return g.has_value(); }));
+  BOOST_TEST(g_peer == expected);
+  BOOST_TEST((g->get_executor() == other.get_executor()));
+
+  // A closed acceptor reports bad_descriptor through each error_code overload.
+  acceptor.close();
+  tcp::socket h = acceptor.accept(peer, ec);
+  CONF_CHECK_EC(ec, net::error::bad_descriptor);
+  BOOST_TEST(!h.is_open());
+  auto i = acceptor.accept(other, ec);
+  CONF_CHECK_EC(ec, net::error::bad_descriptor);
+  BOOST_TEST(!i.is_open());
+  BOOST_CHECK_THROW(acceptor.accept(other.get_executor(), peer), boost::system::system_error);
+}
+
+// An acceptor built around a released listening handle keeps accepting (Boost's
+// (executor|context, protocol, native_handle) constructors).
+BOOST_AUTO_TEST_CASE(acceptor_adopts_a_native_handle) {
+  net::io_context ioc;
+  tcp::acceptor first = make_acceptor(ioc);
+  const tcp::endpoint ep = first.local_endpoint();
+  tcp::acceptor adopted(ioc, tcp::v4(), first.release());
+  BOOST_TEST(!first.is_open());
+  BOOST_TEST(adopted.is_open());
+  BOOST_TEST(adopted.local_endpoint() == ep);
+  tcp::acceptor again(ioc.get_executor(), tcp::v4(), adopted.release());
+
+  tcp::socket client(ioc);
+  std::optional<tcp::socket> server;
+  again.async_accept([&](error_code ec, tcp::socket s) {
+    CONF_CHECK_OK(ec);
+    server.emplace(std::move(s));
+  });
+  client.async_connect(ep, [](error_code ec) { CONF_CHECK_OK(ec); });
+  BOOST_TEST_REQUIRE(run_until(ioc, [&] { return server.has_value(); }));
+  BOOST_TEST(server->remote_endpoint() == client.local_endpoint());
+}
+
 BOOST_AUTO_TEST_CASE(zero_length_operations_succeed_immediately) {
   // An empty buffer on a stream socket completes at once with success and 0 bytes: it is not
   // EOF and does not wait for data.

@@ -59,6 +59,19 @@ class acceptor_object : public boost::asio::socket_base {
   acceptor_object(ExecutionContext& ctx, const endpoint_type& endpoint, bool reuse_addr = true)
       : acceptor_object(executor_type(ctx.get_executor()), endpoint, reuse_addr) {}
 
+  // Adopts a descriptor (natively: a listening fd; in the browser: a handle).
+  acceptor_object(const executor_type& ex, const protocol_type& protocol,
+                  const native_handle_type& handle)
+      : acceptor_object(ex) {
+    assign(protocol, handle);
+  }
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  acceptor_object(ExecutionContext& ctx, const protocol_type& protocol,
+                  const native_handle_type& handle)
+      : acceptor_object(executor_type(ctx.get_executor()), protocol, handle) {}
+
   acceptor_object(acceptor_object&& other) noexcept
       : executor_(other.executor_), impl_(std::move(other.impl_)), protocol_(other.protocol_) {}
   acceptor_object& operator=(acceptor_object&& other) noexcept {
@@ -146,6 +159,15 @@ class acceptor_object : public boost::asio::socket_base {
       ec = boost::asio::error::bad_descriptor;
       return;
     }
+    if (is_connection_aborted_option(option)) {
+      if (option.size(*protocol_) != sizeof(int)) {
+        ec = boost::asio::error::invalid_argument;
+        return;
+      }
+      impl_.set_reports_connection_aborted(*static_cast<const int*>(option.data(*protocol_)) != 0);
+      ec.clear();
+      return;
+    }
     service::set_option(impl_, *protocol_, option, ec);
   }
   template <typename GettableSocketOption>
@@ -158,6 +180,16 @@ class acceptor_object : public boost::asio::socket_base {
   void get_option(GettableSocketOption& option, boost::system::error_code& ec) const {
     if (!is_open()) {
       ec = boost::asio::error::bad_descriptor;
+      return;
+    }
+    if (is_connection_aborted_option(option)) {
+      if (option.size(*protocol_) != sizeof(int)) {
+        ec = boost::asio::error::invalid_argument;
+        return;
+      }
+      *static_cast<int*>(option.data(*protocol_)) = impl_.reports_connection_aborted() ? 1 : 0;
+      option.resize(*protocol_, sizeof(int));
+      ec.clear();
       return;
     }
     service::get_option(impl_, *protocol_, option, ec);
@@ -243,18 +275,67 @@ class acceptor_object : public boost::asio::socket_base {
     accept_impl(peer, &peer_endpoint, ec);
   }
 
-  // --- accept returning a new socket --------------------------------------
-  boost::asio::basic_stream_socket<protocol_type, executor_type> accept() {
-    boost::system::error_code ec;
-    auto s = accept(ec);
-    detail::throw_error(ec, "accept");
-    return s;
+  // --- accept returning a new socket, on this acceptor's executor or another
+  // executor or context, optionally with the peer's endpoint -----------------
+  accepted_socket<executor_type> accept() { return accept_new_or_throw(executor_, nullptr); }
+  accepted_socket<executor_type> accept(boost::system::error_code& ec) {
+    return accept_new(executor_, nullptr, ec);
   }
-  boost::asio::basic_stream_socket<protocol_type, executor_type> accept(
-      boost::system::error_code& ec) {
-    boost::asio::basic_stream_socket<protocol_type, executor_type> peer(executor_);
-    accept_impl(peer, nullptr, ec);
-    return peer;
+  accepted_socket<executor_type> accept(endpoint_type& peer_endpoint) {
+    return accept_new_or_throw(executor_, &peer_endpoint);
+  }
+  accepted_socket<executor_type> accept(endpoint_type& peer_endpoint,
+                                        boost::system::error_code& ec) {
+    return accept_new(executor_, &peer_endpoint, ec);
+  }
+  template <typename Executor1,
+            std::enable_if_t<boost::asio::execution::is_executor<Executor1>::value, int> = 0>
+  accepted_socket<Executor1> accept(const Executor1& ex) {
+    return accept_new_or_throw(ex, nullptr);
+  }
+  template <typename Executor1,
+            std::enable_if_t<boost::asio::execution::is_executor<Executor1>::value, int> = 0>
+  accepted_socket<Executor1> accept(const Executor1& ex, boost::system::error_code& ec) {
+    return accept_new(ex, nullptr, ec);
+  }
+  template <typename Executor1,
+            std::enable_if_t<boost::asio::execution::is_executor<Executor1>::value, int> = 0>
+  accepted_socket<Executor1> accept(const Executor1& ex, endpoint_type& peer_endpoint) {
+    return accept_new_or_throw(ex, &peer_endpoint);
+  }
+  template <typename Executor1,
+            std::enable_if_t<boost::asio::execution::is_executor<Executor1>::value, int> = 0>
+  accepted_socket<Executor1> accept(const Executor1& ex, endpoint_type& peer_endpoint,
+                                    boost::system::error_code& ec) {
+    return accept_new(ex, &peer_endpoint, ec);
+  }
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  accepted_socket<typename ExecutionContext::executor_type> accept(ExecutionContext& ctx) {
+    return accept_new_or_throw(ctx.get_executor(), nullptr);
+  }
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  accepted_socket<typename ExecutionContext::executor_type> accept(ExecutionContext& ctx,
+                                                                   boost::system::error_code& ec) {
+    return accept_new(ctx.get_executor(), nullptr, ec);
+  }
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  accepted_socket<typename ExecutionContext::executor_type> accept(ExecutionContext& ctx,
+                                                                   endpoint_type& peer_endpoint) {
+    return accept_new_or_throw(ctx.get_executor(), &peer_endpoint);
+  }
+  template <typename ExecutionContext,
+            std::enable_if_t<
+                std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
+  accepted_socket<typename ExecutionContext::executor_type> accept(ExecutionContext& ctx,
+                                                                   endpoint_type& peer_endpoint,
+                                                                   boost::system::error_code& ec) {
+    return accept_new(ctx.get_executor(), &peer_endpoint, ec);
   }
 
   template <typename Protocol1, typename Executor1,
@@ -328,8 +409,46 @@ class acceptor_object : public boost::asio::socket_base {
       MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
     return async_accept_move<Executor1>(ex, &peer_endpoint, std::forward<MoveAcceptToken>(token));
   }
+  template <
+      typename ExecutionContext,
+      BOOST_ASIO_COMPLETION_TOKEN_FOR(void(
+          boost::system::error_code, accepted_socket<typename ExecutionContext::executor_type>))
+          MoveAcceptToken = boost::asio::default_completion_token_t<executor_type>,
+      std::enable_if_t<std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>,
+                       int> = 0>
+  auto async_accept(
+      ExecutionContext& ctx, endpoint_type& peer_endpoint,
+      MoveAcceptToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
+    using ex_type = typename ExecutionContext::executor_type;
+    return async_accept_move<ex_type>(ctx.get_executor(), &peer_endpoint,
+                                      std::forward<MoveAcceptToken>(token));
+  }
 
  private:
+  // enable_connection_aborted is not a socket option of the OS: Boost.Asio keeps it in the
+  // acceptor (a level of its own), and so does this library.
+  template <typename Option>
+  bool is_connection_aborted_option(const Option& option) const {
+    return option.level(*protocol_) == boost::asio::detail::custom_socket_option_level &&
+           option.name(*protocol_) == boost::asio::detail::enable_connection_aborted_option;
+  }
+
+  template <typename PeerExecutor>
+  accepted_socket<PeerExecutor> accept_new(const PeerExecutor& ex, endpoint_type* peer_endpoint,
+                                           boost::system::error_code& ec) {
+    accepted_socket<PeerExecutor> peer(ex);
+    accept_impl(peer, peer_endpoint, ec);
+    return peer;
+  }
+  template <typename PeerExecutor>
+  accepted_socket<PeerExecutor> accept_new_or_throw(const PeerExecutor& ex,
+                                                    endpoint_type* peer_endpoint) {
+    boost::system::error_code ec;
+    auto peer = accept_new(ex, peer_endpoint, ec);
+    detail::throw_error(ec, "accept");
+    return peer;
+  }
+
   template <typename Socket>
   void accept_impl(Socket& peer, endpoint_type* peer_endpoint, boost::system::error_code& ec) {
     if (peer.is_open()) {

@@ -120,7 +120,22 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
   void non_blocking(bool mode, boost::system::error_code& ec) {
     impl_.set_user_non_blocking(mode, ec);
   }
+  // Always non-blocking underneath, as the library's sockets (docs/api-differences.md):
+  // true is accepted, false is refused with invalid_argument.
   bool native_non_blocking() const { return is_open(); }
+  void native_non_blocking(bool mode) {
+    boost::system::error_code ec;
+    native_non_blocking(mode, ec);
+    detail::throw_error(ec, "native_non_blocking");
+  }
+  void native_non_blocking(bool mode, boost::system::error_code& ec) {
+    if (!is_open())
+      ec = boost::asio::error::bad_descriptor;
+    else if (!mode)
+      ec = boost::asio::error::invalid_argument;
+    else
+      ec.clear();
+  }
 
   void wait(wait_type w) {
     boost::system::error_code ec;

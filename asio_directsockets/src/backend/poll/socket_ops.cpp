@@ -289,7 +289,8 @@ bool sendto(int fd, const iovec* iov, std::size_t n, int flags, const sockaddr* 
   return transfer(call, ec, bytes);
 }
 
-bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& new_fd) {
+bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& new_fd,
+            bool report_aborted) {
   for (;;) {
     socklen_t len = addrlen ? static_cast<socklen_t>(*addrlen) : 0;
 #if defined(__linux__)
@@ -308,9 +309,10 @@ bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& n
     }
     int e = errno;
     if (e == EINTR) continue;
-    // A connection reset before accept() must not fail the acceptor; Asio
-    // retries these too.
-    if (would_block(e) || e == ECONNABORTED || e == EPROTO) return false;
+    if (would_block(e)) return false;
+    // A connection reset before accept() must not fail the acceptor; Asio retries these
+    // too, unless the acceptor's enable_connection_aborted option asks to hear of them.
+    if ((e == ECONNABORTED || e == EPROTO) && !report_aborted) return false;
     ec = errno_code(e);
     new_fd = -1;
     return true;

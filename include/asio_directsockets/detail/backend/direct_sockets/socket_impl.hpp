@@ -20,7 +20,8 @@ class socket_impl {
   socket_impl(socket_impl&& other) noexcept
       : scheduler_(other.scheduler_),
         fd_(std::exchange(other.fd_, -1)),
-        user_non_blocking_(std::exchange(other.user_non_blocking_, false)) {}
+        user_non_blocking_(std::exchange(other.user_non_blocking_, false)),
+        reports_connection_aborted_(std::exchange(other.reports_connection_aborted_, false)) {}
   socket_impl& operator=(socket_impl&& other) noexcept {
     if (this != &other) {
       error_code ignored;
@@ -28,6 +29,7 @@ class socket_impl {
       scheduler_ = other.scheduler_;
       fd_ = std::exchange(other.fd_, -1);
       user_non_blocking_ = std::exchange(other.user_non_blocking_, false);
+      reports_connection_aborted_ = std::exchange(other.reports_connection_aborted_, false);
     }
     return *this;
   }
@@ -62,6 +64,7 @@ class socket_impl {
     if (!is_open()) return;
     ds::close(std::exchange(fd_, -1), ec);
     user_non_blocking_ = false;
+    reports_connection_aborted_ = false;
   }
 
   // Gives the descriptor up (pending operations are aborted); it can be assigned again.
@@ -73,6 +76,7 @@ class socket_impl {
     ds::cancel(fd_);
     ec.clear();
     user_non_blocking_ = false;
+    reports_connection_aborted_ = false;
     return std::exchange(fd_, -1);
   }
 
@@ -84,6 +88,11 @@ class socket_impl {
     ds::cancel(fd_);
     ec.clear();
   }
+
+  // An acceptor's enable_connection_aborted option. Kept and reported back; it changes
+  // nothing here, since Chromium never hands out a connection aborted in the backlog.
+  bool reports_connection_aborted() const noexcept { return reports_connection_aborted_; }
+  void set_reports_connection_aborted(bool on) noexcept { reports_connection_aborted_ = on; }
 
   bool user_non_blocking() const noexcept { return user_non_blocking_; }
   void set_user_non_blocking(bool mode, error_code& ec) {
@@ -110,6 +119,7 @@ class socket_impl {
   scheduler* scheduler_;
   int fd_ = -1;
   bool user_non_blocking_ = false;
+  bool reports_connection_aborted_ = false;
 };
 
 }  // namespace asio_directsockets::detail::ds

@@ -24,6 +24,7 @@ class fd_impl {
         fd_(std::exchange(other.fd_, -1)),
         state_(std::exchange(other.state_, nullptr)),
         user_non_blocking_(std::exchange(other.user_non_blocking_, false)),
+        reports_connection_aborted_(std::exchange(other.reports_connection_aborted_, false)),
         is_socket_(other.is_socket_) {}
   fd_impl& operator=(fd_impl&& other) noexcept {
     if (this != &other) {
@@ -33,6 +34,7 @@ class fd_impl {
       fd_ = std::exchange(other.fd_, -1);
       state_ = std::exchange(other.state_, nullptr);
       user_non_blocking_ = std::exchange(other.user_non_blocking_, false);
+      reports_connection_aborted_ = std::exchange(other.reports_connection_aborted_, false);
       is_socket_ = other.is_socket_;
     }
     return *this;
@@ -67,6 +69,7 @@ class fd_impl {
     reactor().deregister_descriptor(state_);
     socket_ops::close(std::exchange(fd_, -1), ec);
     user_non_blocking_ = false;
+    reports_connection_aborted_ = false;
   }
 
   int release(boost::system::error_code& ec) {
@@ -77,6 +80,7 @@ class fd_impl {
     reactor().deregister_descriptor(state_);
     ec.clear();
     user_non_blocking_ = false;
+    reports_connection_aborted_ = false;
     return std::exchange(fd_, -1);
   }
 
@@ -88,6 +92,11 @@ class fd_impl {
     reactor().cancel_ops(state_);
     ec.clear();
   }
+
+  // An acceptor's enable_connection_aborted option: accept() reports a connection the peer
+  // aborted while it waited in the backlog, instead of skipping it.
+  bool reports_connection_aborted() const noexcept { return reports_connection_aborted_; }
+  void set_reports_connection_aborted(bool on) noexcept { reports_connection_aborted_ = on; }
 
   bool user_non_blocking() const noexcept { return user_non_blocking_; }
   void set_user_non_blocking(bool mode, boost::system::error_code& ec) {
@@ -188,6 +197,7 @@ class fd_impl {
   int fd_ = -1;
   poll_reactor::descriptor_state* state_ = nullptr;
   bool user_non_blocking_ = false;
+  bool reports_connection_aborted_ = false;
   bool is_socket_ = true;
 };
 

@@ -199,8 +199,11 @@ class wait_op_base : public reactor_op {
 template <typename Endpoint>
 class accept_op_core : public reactor_op {
  protected:
-  accept_op_core(func_type complete, int fd, Endpoint* peer_endpoint)
-      : reactor_op(&accept_op_core::do_perform, complete), fd_(fd), peer_endpoint_(peer_endpoint) {}
+  accept_op_core(func_type complete, int fd, bool report_aborted, Endpoint* peer_endpoint)
+      : reactor_op(&accept_op_core::do_perform, complete),
+        fd_(fd),
+        report_aborted_(report_aborted),
+        peer_endpoint_(peer_endpoint) {}
 
   ~accept_op_core() {
     if (new_fd_ >= 0) {  // accepted but never delivered (shutdown, errors)
@@ -221,12 +224,15 @@ class accept_op_core : public reactor_op {
     Endpoint tmp;
     Endpoint& ep = self->peer_endpoint_ ? *self->peer_endpoint_ : tmp;
     std::size_t len = ep.capacity();
-    if (!socket_ops::accept(self->fd_, ep.data(), &len, self->ec_, self->new_fd_)) return not_done;
+    if (!socket_ops::accept(self->fd_, ep.data(), &len, self->ec_, self->new_fd_,
+                            self->report_aborted_))
+      return not_done;
     if (!self->ec_) ep.resize(len);
     return done;
   }
 
   int fd_;
+  bool report_aborted_;
   Endpoint* peer_endpoint_;
   int new_fd_ = -1;
 };
@@ -235,8 +241,9 @@ class accept_op_core : public reactor_op {
 template <typename Socket, typename Endpoint>
 class accept_into_op_base : public accept_op_core<Endpoint> {
  public:
-  accept_into_op_base(reactor_op::func_type complete, int fd, Socket& peer, Endpoint* peer_endpoint)
-      : accept_op_core<Endpoint>(complete, fd, peer_endpoint), peer_(peer) {}
+  accept_into_op_base(reactor_op::func_type complete, int fd, bool report_aborted, Socket& peer,
+                      Endpoint* peer_endpoint)
+      : accept_op_core<Endpoint>(complete, fd, report_aborted, peer_endpoint), peer_(peer) {}
 
   std::tuple<error_code> take_result(error_code ec, std::size_t, bool invoking) {
     if (!ec && invoking) peer_.assign_accepted(this->release_fd(), ec);
@@ -251,9 +258,9 @@ class accept_into_op_base : public accept_op_core<Endpoint> {
 template <typename Socket, typename Endpoint>
 class accept_move_op_base : public accept_op_core<Endpoint> {
  public:
-  accept_move_op_base(reactor_op::func_type complete, int fd,
+  accept_move_op_base(reactor_op::func_type complete, int fd, bool report_aborted,
                       const typename Socket::executor_type& ex, Endpoint* peer_endpoint)
-      : accept_op_core<Endpoint>(complete, fd, peer_endpoint), ex_(ex) {}
+      : accept_op_core<Endpoint>(complete, fd, report_aborted, peer_endpoint), ex_(ex) {}
 
   std::tuple<error_code, Socket> take_result(error_code ec, std::size_t, bool invoking) {
     Socket peer(ex_);

@@ -47,7 +47,9 @@ bool recvfrom(int fd, iovec* iov, std::size_t n, int flags, sockaddr* addr, std:
               error_code& ec, std::size_t& bytes);
 bool sendto(int fd, const iovec* iov, std::size_t n, int flags, const sockaddr* addr,
             std::size_t addrlen, error_code& ec, std::size_t& bytes);
-bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& new_fd);
+// A connection aborted while in the backlog is skipped (not done) unless report_aborted.
+bool accept(int fd, sockaddr* addr, std::size_t* addrlen, error_code& ec, int& new_fd,
+            bool report_aborted = false);
 // Plain read()/write() for non-socket descriptors (pipes, ttys).
 bool read(int fd, iovec* iov, std::size_t n, bool all_empty, error_code& ec, std::size_t& bytes);
 bool write(int fd, const iovec* iov, std::size_t n, bool all_empty, error_code& ec,

@@ -183,7 +183,9 @@ class socket_service {
       Endpoint tmp;
       Endpoint& ep = peer_endpoint ? *peer_endpoint : tmp;
       std::size_t len = ep.capacity();
-      if (!socket_ops::accept(impl.native_handle(), ep.data(), &len, ec, new_fd)) return false;
+      if (!socket_ops::accept(impl.native_handle(), ep.data(), &len, ec, new_fd,
+                              impl.reports_connection_aborted()))
+        return false;
       if (!ec) ep.resize(len);
       return true;
     });
@@ -242,7 +244,8 @@ class socket_service {
   static void async_accept_into(fd_impl& impl, Socket& peer, Endpoint* peer_endpoint,
                                 Handler&& handler, const Executor& ex) {
     using op = io_op<accept_into_op_base<Socket, Endpoint>, std::decay_t<Handler>, Executor>;
-    op* p = op::make(std::forward<Handler>(handler), ex, impl.native_handle(), peer, peer_endpoint);
+    op* p = op::make(std::forward<Handler>(handler), ex, impl.native_handle(),
+                     impl.reports_connection_aborted(), peer, peer_endpoint);
     if (peer.is_open()) return impl.post_result(p, boost::asio::error::already_open);
     impl.start_op(poll_reactor::read_op, p, true);
   }
@@ -252,8 +255,8 @@ class socket_service {
   static void async_accept_move(fd_impl& impl, const PeerExecutor& peer_ex, Endpoint* peer_endpoint,
                                 Handler&& handler, const Executor& ex) {
     using op = io_op<accept_move_op_base<Socket, Endpoint>, std::decay_t<Handler>, Executor>;
-    op* p =
-        op::make(std::forward<Handler>(handler), ex, impl.native_handle(), peer_ex, peer_endpoint);
+    op* p = op::make(std::forward<Handler>(handler), ex, impl.native_handle(),
+                     impl.reports_connection_aborted(), peer_ex, peer_endpoint);
     impl.start_op(poll_reactor::read_op, p, true);
   }
   template <typename Handler, typename Executor>
