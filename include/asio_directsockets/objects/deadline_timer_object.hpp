@@ -9,7 +9,6 @@
 // the program instead (docs/drop-in.md).
 #pragma once
 
-#include <asio_directsockets/detail/clock_math.hpp>
 #include <asio_directsockets/objects/timer_object.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -91,7 +90,8 @@ class deadline_timer_object {
   time_type expires_at() const { return expiry_; }
   std::size_t expires_at(const time_type& t) {
     expiry_ = t;
-    return timer_.expires_at(steady_deadline(t));
+    // The steady timer's expires_after saturates, so pos_infin means "never".
+    return timer_.expires_after(left_until(t, traits_type::now()));
   }
   std::size_t expires_at(const time_type& t, boost::system::error_code& ec) {
     ec.clear();
@@ -117,7 +117,7 @@ class deadline_timer_object {
   void wait(boost::system::error_code& ec) {
     for (time_type now = traits_type::now(); traits_type::less_than(now, expiry_);
          now = traits_type::now())
-      std::this_thread::sleep_for(to_chrono(traits_type::subtract(expiry_, now)));
+      std::this_thread::sleep_for(left_until(expiry_, now));
     ec.clear();
   }
 
@@ -139,15 +139,8 @@ class deadline_timer_object {
         std::chrono::microseconds(d.total_microseconds()));
   }
 
-  static steady::time_point steady_deadline(const time_type& t) {
-    const steady::duration d =
-        to_chrono(traits_type::to_posix_duration(traits_type::subtract(t, traits_type::now())));
-    const steady::time_point now = steady::now();
-    if (d > detail::saturating_difference(steady::time_point::max(), now))
-      return steady::time_point::max();
-    if (d < detail::saturating_difference(steady::time_point::min(), now))
-      return steady::time_point::min();
-    return now + d;
+  static steady::duration left_until(const time_type& t, const time_type& now) {
+    return to_chrono(traits_type::to_posix_duration(traits_type::subtract(t, now)));
   }
 
   steady_timer timer_;
