@@ -153,7 +153,8 @@ void complete_pending(std::size_t index, int err, int value) {
   if (err == 0 && value > 0 && p.buf && (p.k == kind::read || p.k == kind::udp_receive)) {
     const int n = std::min(value, p.len);
     for (int i = 0; i < n; ++i)
-      p.buf[i] = static_cast<unsigned char>(i * 31 + value);
+      // Unsigned: the fill pattern wraps by design; a signed sum could overflow.
+      p.buf[i] = static_cast<unsigned char>(static_cast<unsigned>(i) * 31u + static_cast<unsigned>(value));
   }
   if (err == 0 && p.k == kind::udp_receive) {
     if (p.from_address) std::strcpy(p.from_address, value & 1 ? "::1" : "127.0.0.1");
