@@ -8,6 +8,11 @@
 // seen before any use of the types they replace.
 #pragma once
 
+// First: boost::asio::io_context is this library's (before any Boost.Asio
+// header could declare Boost's own).
+#include <asio_directsockets/io_context.hpp>
+#include <asio_directsockets/io_context_strand.hpp>
+
 #include <asio_directsockets/reexports.hpp>
 
 // Boost.Asio's own TCP, UDP and timer templates, specialised onto this
@@ -22,8 +27,6 @@
 #include <asio_directsockets/adopted/basic_stream_socket.hpp>
 #include <asio_directsockets/adopted/basic_waitable_timer.hpp>
 
-#include <asio_directsockets/io_context.hpp>
-#include <asio_directsockets/io_context_strand.hpp>
 #include <asio_directsockets/posix/basic_stream_descriptor.hpp>
 
 // Beast's websocket::stream teardown in the browser.

@@ -1,14 +1,29 @@
-// asio_directsockets::io_context: the execution context every I/O object of
-// this library runs on. Same interface and semantics as boost::asio::io_context
-// (run/poll/stop/restart, a standard executor), driven by the backend reactor.
+// io_context: the execution context every I/O object of this library runs on.
+// It *is* boost::asio::io_context in a program built with this library: the
+// forced include defines Boost's include guard first, so Boost's own class is
+// never declared and every spelling (boost::asio::io_context, io_service,
+// asio_directsockets::io_context, `using namespace boost::asio;`) names this
+// one. Same interface and semantics as Boost's (run/poll/stop/restart, a
+// standard executor, strand, work, service), driven by the backend reactor.
 // One thread runs a given io_context at a time; other threads may post to it.
 #pragma once
+
+#if defined(BOOST_ASIO_IO_CONTEXT_HPP) && !defined(ASIO_DS_OWNS_BOOST_IO_CONTEXT)
+#error "Boost.Asio's io_context.hpp was included before <asio_directsockets.hpp>: include \
+asio_directsockets.hpp first (linking the CMake target asio_directsockets::asio_directsockets \
+force-includes it into every translation unit)"
+#endif
+#define ASIO_DS_OWNS_BOOST_IO_CONTEXT 1
+// Boost's io_context.hpp and io_context_strand.hpp are replaced by this header
+// and io_context_strand.hpp; their guards keep Boost's from being compiled.
+#define BOOST_ASIO_IO_CONTEXT_HPP
+#define BOOST_ASIO_IO_CONTEXT_STRAND_HPP
+#define BOOST_ASIO_IO_SERVICE_STRAND_HPP
 
 #include <asio_directsockets/detail/clock_math.hpp>
 #include <asio_directsockets/detail/context_marker.hpp>
 #include <asio_directsockets/detail/executor_op.hpp>
 #include <asio_directsockets/detail/handler_work.hpp>
-#include <asio_directsockets/detail/io_context_services.hpp>
 #include <asio_directsockets/detail/scheduler.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -20,15 +35,25 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <type_traits>
 #include <utility>
 
 namespace asio_directsockets {
+namespace detail {
+class scheduler;
+}
+}  // namespace asio_directsockets
+
+namespace boost::asio {
+
+namespace ads = ::asio_directsockets;
+
 
 class io_context : public boost::asio::execution_context {
  public:
-  template <typename Allocator, unsigned int Bits>
+  template <typename Allocator, std::uintptr_t Bits>
   class basic_executor_type;
   using executor_type = basic_executor_type<std::allocator<void>, 0>;
   using count_type = std::size_t;
@@ -63,7 +88,7 @@ class io_context : public boost::asio::execution_context {
   }
   template <typename Clock, typename Duration>
   count_type run_until(const std::chrono::time_point<Clock, Duration>& abs_time) {
-    return impl_.run_until(steady_deadline(detail::saturating_difference(abs_time, Clock::now())));
+    return impl_.run_until(steady_deadline(ads::detail::saturating_difference(abs_time, Clock::now())));
   }
   template <typename Rep, typename Period>
   count_type run_one_for(const std::chrono::duration<Rep, Period>& rel_time) {
@@ -72,7 +97,7 @@ class io_context : public boost::asio::execution_context {
   template <typename Clock, typename Duration>
   count_type run_one_until(const std::chrono::time_point<Clock, Duration>& abs_time) {
     return impl_.run_one_until(
-        steady_deadline(detail::saturating_difference(abs_time, Clock::now())));
+        steady_deadline(ads::detail::saturating_difference(abs_time, Clock::now())));
   }
 
   void stop() { impl_.stop(); }
@@ -97,7 +122,7 @@ class io_context : public boost::asio::execution_context {
   }
 
   // Internal: what the library's I/O objects run on.
-  detail::scheduler& impl() noexcept { return impl_; }
+  ads::detail::scheduler& impl() noexcept { return impl_; }
 
  private:
   template <typename Rep, typename Period>
@@ -110,12 +135,12 @@ class io_context : public boost::asio::execution_context {
     return now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
   }
 
-  detail::scheduler impl_;
+  ads::detail::scheduler impl_;
 };
 
 // A standard executor (P0443 properties as Boost.Asio 1.81 defines them), so
 // any_io_executor, strands, co_spawn and every completion token accept it.
-template <typename Allocator, unsigned int Bits>
+template <typename Allocator, std::uintptr_t Bits>
 class io_context::basic_executor_type {
   static constexpr unsigned int blocking_never = 1;
   static constexpr unsigned int relationship_continuation = 2;
@@ -259,15 +284,15 @@ class io_context::basic_executor_type {
       std::move(tmp)();
       return;
     }
-    auto alloc = detail::effective_allocator(allocator_);
-    using op = detail::executor_op<function_type, decltype(alloc)>;
+    auto alloc = ads::detail::effective_allocator(allocator_);
+    using op = ads::detail::executor_op<function_type, decltype(alloc)>;
     context_->impl_.post_immediate_completion(
         op::make(function_type(std::forward<Function>(f)), alloc));
   }
 
  private:
   friend class io_context;
-  template <typename, unsigned int>
+  template <typename, std::uintptr_t>
   friend class basic_executor_type;
 
   constexpr basic_executor_type(io_context* ctx, const Allocator& a, unsigned int bits) noexcept
@@ -288,7 +313,7 @@ class io_context::basic_executor_type {
 };
 
 inline io_context::io_context() {
-  boost::asio::use_service<detail::context_marker>(*this);
+  boost::asio::use_service<ads::detail::context_marker>(*this);
 }
 
 inline io_context::executor_type io_context::get_executor() noexcept {
@@ -315,6 +340,7 @@ class io_context::id : public boost::asio::execution_context::id {};
 class io_context::service : public boost::asio::execution_context::service {
  public:
   io_context& get_io_context() { return owner_; }
+  io_context& get_io_service() { return owner_; }
 
  protected:
   explicit service(io_context& owner)
@@ -327,21 +353,37 @@ class io_context::service : public boost::asio::execution_context::service {
   io_context& owner_;
 };
 
-using io_service = io_context;
+#if !defined(BOOST_ASIO_NO_DEPRECATED)
+typedef io_context io_service;
+#endif
 
-// use_service for services constructed from this io_context (as Boost.Asio's
-// use_service(io_context&) overload); every other service goes to Boost's.
-using boost::asio::use_service;
+// Boost declares use_service(io_context&) (a friend of execution_context) and
+// leaves its definition to io_context.hpp: services constructed from either an
+// io_context& or an execution_context& are made by Boost's registry.
 template <typename Service>
-Service& use_service(io_context& ioc) requires std::is_constructible_v<Service, io_context&> &&
-    (!std::is_constructible_v<Service, boost::asio::execution_context&>) {
-  return detail::io_context_services::of(ioc).template use<Service>(ioc);
+inline Service& use_service(io_context& ioc) {
+  (void)static_cast<execution_context::service*>(static_cast<Service*>(nullptr));
+  (void)static_cast<const execution_context::id*>(&Service::id);
+  return ioc.service_registry_->template use_service<Service>(ioc);
 }
+
+namespace execution {
+template <>
+struct is_executor<io_context> : false_type {};
+}  // namespace execution
+
+}  // namespace boost::asio
+
+namespace asio_directsockets {
+
+using io_context = boost::asio::io_context;
+using io_service = boost::asio::io_context;
+using boost::asio::use_service;
 
 namespace detail {
 
 // handler_work's fast path (detail/handler_work.hpp): our executors, bare or in any_io_executor.
-template <typename Allocator, unsigned int Bits>
+template <typename Allocator, std::uintptr_t Bits>
 struct runs_inline_in_own_context<io_context::basic_executor_type<Allocator, Bits>> {
   static bool check(const io_context::basic_executor_type<Allocator, Bits>& ex) noexcept {
     return ex.query(boost::asio::execution::blocking) == boost::asio::execution::blocking.possibly;
@@ -359,3 +401,5 @@ struct runs_inline_in_own_context<boost::asio::any_io_executor> {
 }  // namespace detail
 
 }  // namespace asio_directsockets
+
+#include <asio_directsockets/detail/boost_handler_work.hpp>

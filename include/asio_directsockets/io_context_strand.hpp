@@ -16,7 +16,7 @@
 
 #include <utility>
 
-namespace asio_directsockets {
+namespace boost::asio {
 
 class io_context::strand {
  public:
@@ -70,4 +70,4 @@ class io_context::strand {
   boost::asio::strand<io_context::executor_type> impl_;
 };
 
-}  // namespace asio_directsockets
+}  // namespace boost::asio

@@ -1,7 +1,6 @@
-# Boost.Asio's own examples (Debian's libboost1.81-doc), moved over as a user
-# would. They have no alias line: they spell `boost::asio::` out. The port puts
-#     namespace net = asio_directsockets;
-# on top and spells every `boost::asio::` as `net::`; nothing else changes.
+# Boost.Asio's own examples (Debian's libboost1.81-doc), moved over by the link
+# line alone: they spell `boost::asio::io_context` and `boost::asio::` out, and
+# are compiled unchanged, linked with asio_directsockets::asio_directsockets.
 # Their servers listen on every interface, which tests here must not do, so
 # the clients run against 127.0.0.1 peers: a Node echo server (TCP) and this
 # project's UDP echo example; the self-contained programs run alone.
@@ -15,13 +14,7 @@ function(asio_ds_port_asio_example target relpath)
   if(NOT EXISTS "${src}")
     message(FATAL_ERROR "Asio example ${src} not found: apt-get install libboost1.81-doc")
   endif()
-  file(READ "${src}" text)
-  string(REPLACE "boost::asio::" "net::" text "${text}")
-  set(ported "${CMAKE_CURRENT_BINARY_DIR}/ported/${target}.cpp")
-  file(WRITE "${ported}.tmp" "namespace net = asio_directsockets;\n${text}")
-  configure_file("${ported}.tmp" "${ported}" COPYONLY)
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${src}")
-  add_executable(${target} "${ported}")
+  add_executable(${target} "${src}")
   get_filename_component(dir "${src}" DIRECTORY)
   target_include_directories(${target} PRIVATE "${dir}")  # its headers (chat_message.hpp)
   target_link_libraries(${target} PRIVATE asio_directsockets::asio_directsockets)

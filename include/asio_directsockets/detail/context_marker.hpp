@@ -6,10 +6,6 @@
 
 #include <stdexcept>
 
-namespace asio_directsockets {
-class io_context;
-}
-
 namespace asio_directsockets::detail {
 
 class context_marker : public boost::asio::execution_context::service {
