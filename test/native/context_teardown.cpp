@@ -4,8 +4,11 @@
 // no handler runs, no reference is left, no descriptor leaks, no crash.
 #include "helpers.hpp"
 
+#include <unistd.h>
+
 #include <array>
 #include <memory>
+#include <optional>
 
 using namespace native;
 
@@ -97,6 +100,54 @@ BOOST_AUTO_TEST_CASE(accepted_but_undelivered_connection_is_closed) {
     acceptor->async_accept([acceptor](error_code, tcp::socket) {});
     BOOST_TEST(open_fd_count() == fds_before + 4);  // wake-up fd, acceptor, client, accepted
   }
+  BOOST_TEST(open_fd_count() == fds_before);
+}
+
+BOOST_AUTO_TEST_CASE(objects_outliving_their_context_are_destroyed_quietly) {
+  // Boost.Asio leaves this undefined but it passes quietly there, and
+  // programs do it (a static socket, a context local to a function). Here the
+  // objects see their context gone and only close what they own.
+  const int fds_before = open_fd_count();
+  std::optional<tcp_pair> pair;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::ip::udp::socket> udp;
+  std::optional<net::posix::stream_descriptor> descriptor;
+  std::optional<net::steady_timer> timer;
+  std::optional<net::deadline_timer> deadline;
+  std::optional<tcp::resolver> resolver;
+  int invoked = 0;
+  {
+    net::io_context ioc;
+    pair.emplace(make_tcp_pair(ioc));
+    acceptor.emplace(ioc, loopback());
+    udp.emplace(ioc, net::ip::udp::endpoint(net::ip::address_v4::loopback(), 0));
+    descriptor.emplace(ioc, ::dup(0));
+    timer.emplace(ioc, 1h);
+    deadline.emplace(ioc, boost::posix_time::hours(1));
+    resolver.emplace(ioc);
+    // Pending when the context dies: their handlers are destroyed unrun.
+    std::array<char, 4> buf{};
+    pair->client.async_read_some(net::buffer(buf), [&](error_code, std::size_t) { ++invoked; });
+    acceptor->async_accept([&](error_code, tcp::socket) { ++invoked; });
+    timer->async_wait([&](error_code) { ++invoked; });
+    deadline->async_wait([&](error_code) { ++invoked; });
+    ioc.poll();
+  }
+  BOOST_TEST(invoked == 0);
+  // The objects still own their descriptors: 2 + acceptor + udp + descriptor.
+  BOOST_TEST(open_fd_count() == fds_before + 5);
+  // An explicit close, a moved timer, then every destructor: no crash, no leak.
+  error_code ec = net::error::would_block;
+  pair->client.close(ec);
+  BOOST_TEST(ec == error_code());
+  net::steady_timer moved(std::move(*timer));
+  pair.reset();
+  acceptor.reset();
+  udp.reset();
+  descriptor.reset();
+  timer.reset();
+  deadline.reset();
+  resolver.reset();
   BOOST_TEST(open_fd_count() == fds_before);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <asio_directsockets/detail/backend/reactor.hpp>
+#include <asio_directsockets/detail/context_lifetime.hpp>
 #include <asio_directsockets/detail/operation.hpp>
 
 #include <atomic>
@@ -49,6 +50,8 @@ class scheduler {
   void shutdown();
 
   backend::reactor& get_reactor() noexcept { return reactor_; }
+  // Ends when this scheduler is destroyed (with its io_context).
+  context_lifetime::watch lifetime() const noexcept { return lifetime_.make_watch(); }
   // Whether the runner is blocked in the backend (call with the mutex held).
   bool waiting_in_reactor() const noexcept { return waiting_in_reactor_; }
   std::mutex& mutex() noexcept { return mutex_; }
@@ -81,6 +84,9 @@ class scheduler {
   std::mutex runner_mutex_;
   std::condition_variable runner_released_;
   backend::reactor reactor_;
+  // Declared first-destroyed: objects see the context gone once the reactor
+  // and queues are being torn down.
+  context_lifetime lifetime_;
 };
 
 }  // namespace asio_directsockets::detail

@@ -52,7 +52,8 @@ class signal_set_object {
   explicit signal_set_object(const executor_type& ex)
       : executor_(ex),
         service_(&boost::asio::use_service<service_type>(detail::context_of(ex))),
-        data_(std::make_unique<per_timer_data>()) {}
+        data_(std::make_unique<per_timer_data>()),
+        context_(service_->get_scheduler().lifetime()) {}
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
@@ -145,7 +146,8 @@ class signal_set_object {
 
   detail::backend::reactor& reactor() const { return service_->get_scheduler().get_reactor(); }
   void cancel_waits() {
-    if (data_) reactor().cancel_timer(service_->queue(), *data_);
+    // After the io_context is gone its queue is too (and holds no waits of ours).
+    if (data_ && context_.alive()) reactor().cancel_timer(service_->queue(), *data_);
   }
 
   struct cancellation {
@@ -180,6 +182,7 @@ class signal_set_object {
   Executor executor_;
   service_type* service_;
   std::unique_ptr<per_timer_data> data_;
+  detail::context_lifetime::watch context_;
   std::set<int> signals_;
 };
 

@@ -49,7 +49,8 @@ class timer_object {
   explicit timer_object(const executor_type& ex)
       : executor_(ex),
         service_(&boost::asio::use_service<service_type>(detail::context_of(ex))),
-        data_(std::make_unique<per_timer_data>()) {}
+        data_(std::make_unique<per_timer_data>()),
+        context_(service_->get_scheduler().lifetime()) {}
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
@@ -73,6 +74,7 @@ class timer_object {
       : executor_(other.executor_),
         service_(other.service_),
         data_(std::move(other.data_)),
+        context_(other.context_),
         expiry_(other.expiry_) {
     other.data_ = std::make_unique<per_timer_data>();
   }
@@ -82,6 +84,7 @@ class timer_object {
       executor_ = other.executor_;
       service_ = other.service_;
       data_ = std::move(other.data_);
+      context_ = other.context_;
       expiry_ = other.expiry_;
       other.data_ = std::make_unique<per_timer_data>();
     }
@@ -93,12 +96,14 @@ class timer_object {
       : executor_(other.executor_),
         service_(other.service_),
         data_(std::move(other.data_)),
+        context_(other.context_),
         expiry_(other.expiry_) {
     other.data_ = std::make_unique<per_timer_data>();
   }
 
   ~timer_object() {
-    if (data_) cancel();
+    // After the io_context is gone its queue is too (and holds no waits of ours).
+    if (data_ && context_.alive()) cancel();
   }
 
   executor_type get_executor() noexcept { return executor_; }
@@ -183,6 +188,7 @@ class timer_object {
   Executor executor_;
   service_type* service_;
   std::unique_ptr<per_timer_data> data_;
+  detail::context_lifetime::watch context_;
   time_point expiry_{};
 };
 

@@ -16,11 +16,12 @@ namespace asio_directsockets::detail::backend {
 
 class fd_impl {
  public:
-  explicit fd_impl(scheduler& s) noexcept : scheduler_(&s) {}
+  explicit fd_impl(scheduler& s) noexcept : scheduler_(&s), context_(s.lifetime()) {}
   fd_impl(const fd_impl&) = delete;
   fd_impl& operator=(const fd_impl&) = delete;
   fd_impl(fd_impl&& other) noexcept
       : scheduler_(other.scheduler_),
+        context_(other.context_),
         fd_(std::exchange(other.fd_, -1)),
         state_(std::exchange(other.state_, nullptr)),
         user_non_blocking_(std::exchange(other.user_non_blocking_, false)),
@@ -31,6 +32,7 @@ class fd_impl {
       boost::system::error_code ignored;
       close(ignored);
       scheduler_ = other.scheduler_;
+      context_ = other.context_;
       fd_ = std::exchange(other.fd_, -1);
       state_ = std::exchange(other.state_, nullptr);
       user_non_blocking_ = std::exchange(other.user_non_blocking_, false);
@@ -66,7 +68,7 @@ class fd_impl {
   void close(boost::system::error_code& ec) {
     ec.clear();
     if (!is_open()) return;
-    reactor().deregister_descriptor(state_);
+    forget_registration();
     socket_ops::close(std::exchange(fd_, -1), ec);
     user_non_blocking_ = false;
     reports_connection_aborted_ = false;
@@ -77,7 +79,7 @@ class fd_impl {
       ec = boost::asio::error::bad_descriptor;
       return -1;
     }
-    reactor().deregister_descriptor(state_);
+    forget_registration();
     ec.clear();
     user_non_blocking_ = false;
     reports_connection_aborted_ = false;
@@ -193,7 +195,17 @@ class fd_impl {
     }
   };
 
+  // Drops this fd's reactor registration (aborting its pending operations). If the io_context
+  // is already gone, so is the registration (the reactor freed it): there is nothing to drop.
+  void forget_registration() {
+    if (context_.alive())
+      reactor().deregister_descriptor(state_);
+    else
+      state_ = nullptr;
+  }
+
   scheduler* scheduler_;
+  context_lifetime::watch context_;
   int fd_ = -1;
   poll_reactor::descriptor_state* state_ = nullptr;
   bool user_non_blocking_ = false;
