@@ -15,19 +15,19 @@
 
 #include <asio_directsockets/reexports.hpp>
 
-// Boost.Asio's own TCP, UDP and timer templates, specialised onto this
-// library's objects: boost::asio::ip::tcp::socket, Beast's tcp_stream and
-// boost::asio::steady_timer all run on asio_directsockets::io_context.
+// Boost.Asio's own TCP, UDP, timer and stream-descriptor templates,
+// specialised onto this library's objects: boost::asio::ip::tcp::socket,
+// Beast's tcp_stream, boost::asio::steady_timer and
+// boost::asio::posix::stream_descriptor all run on its io_context.
 #include <asio_directsockets/adopted/basic_datagram_socket.hpp>
 #include <asio_directsockets/adopted/basic_deadline_timer.hpp>
 #include <asio_directsockets/adopted/basic_resolver.hpp>
 #include <asio_directsockets/adopted/basic_signal_set.hpp>
 #include <asio_directsockets/adopted/basic_socket.hpp>
 #include <asio_directsockets/adopted/basic_socket_acceptor.hpp>
+#include <asio_directsockets/adopted/basic_stream_descriptor.hpp>
 #include <asio_directsockets/adopted/basic_stream_socket.hpp>
 #include <asio_directsockets/adopted/basic_waitable_timer.hpp>
-
-#include <asio_directsockets/posix/basic_stream_descriptor.hpp>
 
 // Beast's websocket::stream teardown in the browser.
 #if __has_include(<boost/beast/core/role.hpp>)

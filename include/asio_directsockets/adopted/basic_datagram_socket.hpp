@@ -1,5 +1,5 @@
-// boost::asio::basic_datagram_socket<ip::udp, Executor>, i.e.
-// boost::asio::ip::udp::socket: this library's datagram_socket_object.
+// boost::asio::basic_datagram_socket<P, Executor>, i.e. boost::asio::ip::udp::socket and
+// generic::datagram_protocol::socket: this library's datagram_socket_object.
 #pragma once
 
 #include <asio_directsockets/adopted/basic_socket.hpp>
@@ -12,23 +12,24 @@
 
 namespace boost::asio {
 
-template <typename Executor>
-class basic_datagram_socket<ip::udp, Executor>
-    : public asio_directsockets::objects::datagram_socket_object<ip::udp, Executor> {
-  using body = asio_directsockets::objects::datagram_socket_object<ip::udp, Executor>;
+template <typename Protocol, typename Executor>
+requires asio_directsockets::adopted::datagram_protocol<Protocol>
+class basic_datagram_socket<Protocol, Executor>
+    : public asio_directsockets::objects::datagram_socket_object<Protocol, Executor> {
+  using body = asio_directsockets::objects::datagram_socket_object<Protocol, Executor>;
 
  public:
   template <typename Executor1>
   struct rebind_executor {
-    using other = basic_datagram_socket<ip::udp, Executor1>;
+    using other = basic_datagram_socket<Protocol, Executor1>;
   };
 
   using body::body;
   basic_datagram_socket(basic_datagram_socket&&) noexcept = default;
   basic_datagram_socket& operator=(basic_datagram_socket&&) noexcept = default;
-  template <typename Executor1,
-            std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  basic_datagram_socket(basic_datagram_socket<ip::udp, Executor1>&& other)
+  template <typename Protocol1, typename Executor1>
+  requires asio_directsockets::adopted::movable_into<Protocol1, Executor1, Protocol, Executor>
+  basic_datagram_socket(basic_datagram_socket<Protocol1, Executor1>&& other)
       : body(std::move(other)) {}
 };
 

@@ -1,4 +1,5 @@
-// boost::asio::basic_socket<ip::tcp|ip::udp, Executor>: this library's
+// boost::asio::basic_socket<P, Executor> for P = ip::tcp, ip::udp and the generic stream and
+// datagram protocols (adopted/protocols.hpp): this library's
 // socket_object under Boost's own name, so Boost's algorithms that take a
 // basic_socket& (connect, async_connect, Beast's basic_stream) accept it.
 #pragma once
@@ -14,7 +15,7 @@
 namespace boost::asio {
 
 template <typename Protocol, typename Executor>
-requires asio_directsockets::adopted::internet_protocol<Protocol>
+requires asio_directsockets::adopted::socket_protocol<Protocol>
 class basic_socket<Protocol, Executor>
     : public asio_directsockets::objects::socket_object<Protocol, Executor> {
   using body = asio_directsockets::objects::socket_object<Protocol, Executor>;
@@ -28,9 +29,9 @@ class basic_socket<Protocol, Executor>
   using body::body;
   basic_socket(basic_socket&&) noexcept = default;
   basic_socket& operator=(basic_socket&&) noexcept = default;
-  template <typename Executor1,
-            std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  basic_socket(basic_socket<Protocol, Executor1>&& other) : body(std::move(other)) {}
+  template <typename Protocol1, typename Executor1>
+  requires asio_directsockets::adopted::movable_into<Protocol1, Executor1, Protocol, Executor>
+  basic_socket(basic_socket<Protocol1, Executor1>&& other) : body(std::move(other)) {}
 
  protected:
   ~basic_socket() = default;

@@ -12,15 +12,16 @@
 
 namespace boost::asio {
 
-template <typename Executor>
-class basic_socket_acceptor<ip::tcp, Executor>
-    : public asio_directsockets::objects::acceptor_object<ip::tcp, Executor> {
-  using body = asio_directsockets::objects::acceptor_object<ip::tcp, Executor>;
+template <typename Protocol, typename Executor>
+requires asio_directsockets::adopted::stream_protocol<Protocol>
+class basic_socket_acceptor<Protocol, Executor>
+    : public asio_directsockets::objects::acceptor_object<Protocol, Executor> {
+  using body = asio_directsockets::objects::acceptor_object<Protocol, Executor>;
 
  public:
   template <typename Executor1>
   struct rebind_executor {
-    using other = basic_socket_acceptor<ip::tcp, Executor1>;
+    using other = basic_socket_acceptor<Protocol, Executor1>;
   };
 
   using body::body;
@@ -28,7 +29,7 @@ class basic_socket_acceptor<ip::tcp, Executor>
   basic_socket_acceptor& operator=(basic_socket_acceptor&&) noexcept = default;
   template <typename Executor1,
             std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  basic_socket_acceptor(basic_socket_acceptor<ip::tcp, Executor1>&& other)
+  basic_socket_acceptor(basic_socket_acceptor<Protocol, Executor1>&& other)
       : body(std::move(other)) {}
 };
 

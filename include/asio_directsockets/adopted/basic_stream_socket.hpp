@@ -1,5 +1,5 @@
-// boost::asio::basic_stream_socket<ip::tcp, Executor>, i.e.
-// boost::asio::ip::tcp::socket: this library's stream_socket_object.
+// boost::asio::basic_stream_socket<P, Executor>, i.e. boost::asio::ip::tcp::socket and
+// generic::stream_protocol::socket: this library's stream_socket_object.
 #pragma once
 
 #include <asio_directsockets/adopted/basic_socket.hpp>
@@ -12,23 +12,24 @@
 
 namespace boost::asio {
 
-template <typename Executor>
-class basic_stream_socket<ip::tcp, Executor>
-    : public asio_directsockets::objects::stream_socket_object<ip::tcp, Executor> {
-  using body = asio_directsockets::objects::stream_socket_object<ip::tcp, Executor>;
+template <typename Protocol, typename Executor>
+requires asio_directsockets::adopted::stream_protocol<Protocol>
+class basic_stream_socket<Protocol, Executor>
+    : public asio_directsockets::objects::stream_socket_object<Protocol, Executor> {
+  using body = asio_directsockets::objects::stream_socket_object<Protocol, Executor>;
 
  public:
   template <typename Executor1>
   struct rebind_executor {
-    using other = basic_stream_socket<ip::tcp, Executor1>;
+    using other = basic_stream_socket<Protocol, Executor1>;
   };
 
   using body::body;
   basic_stream_socket(basic_stream_socket&&) noexcept = default;
   basic_stream_socket& operator=(basic_stream_socket&&) noexcept = default;
-  template <typename Executor1,
-            std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  basic_stream_socket(basic_stream_socket<ip::tcp, Executor1>&& other) : body(std::move(other)) {}
+  template <typename Protocol1, typename Executor1>
+  requires asio_directsockets::adopted::movable_into<Protocol1, Executor1, Protocol, Executor>
+  basic_stream_socket(basic_stream_socket<Protocol1, Executor1>&& other) : body(std::move(other)) {}
 };
 
 }  // namespace boost::asio

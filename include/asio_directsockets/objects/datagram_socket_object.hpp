@@ -30,9 +30,9 @@ class datagram_socket_object : public boost::asio::basic_socket<Protocol, Execut
   using base::base;
   datagram_socket_object(datagram_socket_object&&) noexcept = default;
   datagram_socket_object& operator=(datagram_socket_object&&) noexcept = default;
-  template <typename Executor1,
-            std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  datagram_socket_object(datagram_socket_object<Protocol, Executor1>&& other)
+  template <typename Protocol1, typename Executor1>
+  requires std::is_convertible_v<Protocol1, Protocol> && std::is_convertible_v<Executor1, Executor>
+  datagram_socket_object(datagram_socket_object<Protocol1, Executor1>&& other)
       : base(std::move(other)) {}
 
   // --- synchronous ------------------------------------------------------

@@ -85,12 +85,15 @@ class socket_object : public boost::asio::socket_base {
     }
     return *this;
   }
-  template <typename Executor1,
-            std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  socket_object(socket_object<Protocol, Executor1>&& other)
+  // From another executor, or another protocol convertible to this one (tcp into
+  // generic::stream_protocol): the descriptor and its pending state move as they are.
+  template <typename Protocol1, typename Executor1>
+  requires std::is_convertible_v<Protocol1, Protocol> && std::is_convertible_v<Executor1, Executor>
+  socket_object(socket_object<Protocol1, Executor1>&& other)
       : executor_(other.executor_),
         impl_(std::move(other.impl_)),
-        protocol_(std::move(other.protocol_)) {}
+        protocol_(other.protocol_ ? std::optional<Protocol>(Protocol(*other.protocol_))
+                                  : std::nullopt) {}
 
   executor_type get_executor() noexcept { return executor_; }
   lowest_layer_type& lowest_layer() { return static_cast<lowest_layer_type&>(*this); }

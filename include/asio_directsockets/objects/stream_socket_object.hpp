@@ -30,9 +30,9 @@ class stream_socket_object : public boost::asio::basic_socket<Protocol, Executor
   using base::base;
   stream_socket_object(stream_socket_object&&) noexcept = default;
   stream_socket_object& operator=(stream_socket_object&&) noexcept = default;
-  template <typename Executor1,
-            std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  stream_socket_object(stream_socket_object<Protocol, Executor1>&& other)
+  template <typename Protocol1, typename Executor1>
+  requires std::is_convertible_v<Protocol1, Protocol> && std::is_convertible_v<Executor1, Executor>
+  stream_socket_object(stream_socket_object<Protocol1, Executor1>&& other)
       : base(std::move(other)) {}
 
   // --- synchronous ------------------------------------------------------

@@ -1,5 +1,6 @@
 // A stream-oriented POSIX file descriptor (pipe, tty, stdin) on the same loop
-// as the sockets: Asio's posix::basic_stream_descriptor.
+// as the sockets: the body of boost::asio::posix::basic_stream_descriptor,
+// which adopted/stream_descriptor_object.hpp specialises to derive from it.
 #pragma once
 
 #include <asio_directsockets/detail/backend/poll/fd_impl.hpp>
@@ -10,47 +11,49 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/posix/basic_stream_descriptor.hpp>
 #include <boost/asio/posix/descriptor_base.hpp>
 
 #include <sys/ioctl.h>
 
-namespace asio_directsockets::posix {
+namespace asio_directsockets::objects {
 
-template <typename Executor = boost::asio::any_io_executor>
-class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
+template <typename Executor>
+class stream_descriptor_object : public boost::asio::posix::descriptor_base {
   template <typename>
-  friend class basic_stream_descriptor;
+  friend class stream_descriptor_object;
   using op_types = detail::backend::poll_reactor;
 
  public:
   using executor_type = Executor;
   template <typename Executor1>
   struct rebind_executor {
-    using other = basic_stream_descriptor<Executor1>;
+    using other = boost::asio::posix::basic_stream_descriptor<Executor1>;
   };
   using native_handle_type = int;
-  using lowest_layer_type = basic_stream_descriptor;
+  // The public type, of which this object is always the base.
+  using lowest_layer_type = boost::asio::posix::basic_stream_descriptor<Executor>;
 
-  explicit basic_stream_descriptor(const executor_type& ex)
+  explicit stream_descriptor_object(const executor_type& ex)
       : executor_(ex), impl_(detail::context_of(ex).impl()) {}
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  explicit basic_stream_descriptor(ExecutionContext& ctx)
-      : basic_stream_descriptor(executor_type(ctx.get_executor())) {}
-  basic_stream_descriptor(const executor_type& ex, const native_handle_type& fd)
-      : basic_stream_descriptor(ex) {
+  explicit stream_descriptor_object(ExecutionContext& ctx)
+      : stream_descriptor_object(executor_type(ctx.get_executor())) {}
+  stream_descriptor_object(const executor_type& ex, const native_handle_type& fd)
+      : stream_descriptor_object(ex) {
     assign(fd);
   }
   template <typename ExecutionContext,
             std::enable_if_t<
                 std::is_convertible_v<ExecutionContext&, boost::asio::execution_context&>, int> = 0>
-  basic_stream_descriptor(ExecutionContext& ctx, const native_handle_type& fd)
-      : basic_stream_descriptor(executor_type(ctx.get_executor()), fd) {}
+  stream_descriptor_object(ExecutionContext& ctx, const native_handle_type& fd)
+      : stream_descriptor_object(executor_type(ctx.get_executor()), fd) {}
 
-  basic_stream_descriptor(basic_stream_descriptor&& other) noexcept
+  stream_descriptor_object(stream_descriptor_object&& other) noexcept
       : executor_(other.executor_), impl_(std::move(other.impl_)) {}
-  basic_stream_descriptor& operator=(basic_stream_descriptor&& other) noexcept {
+  stream_descriptor_object& operator=(stream_descriptor_object&& other) noexcept {
     if (this != &other) {
       executor_ = other.executor_;
       impl_ = std::move(other.impl_);
@@ -59,12 +62,14 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
   }
   template <typename Executor1,
             std::enable_if_t<std::is_convertible_v<Executor1, Executor>, int> = 0>
-  basic_stream_descriptor(basic_stream_descriptor<Executor1>&& other)
+  stream_descriptor_object(stream_descriptor_object<Executor1>&& other)
       : executor_(other.executor_), impl_(std::move(other.impl_)) {}
 
   executor_type get_executor() noexcept { return executor_; }
-  lowest_layer_type& lowest_layer() { return *this; }
-  const lowest_layer_type& lowest_layer() const { return *this; }
+  lowest_layer_type& lowest_layer() { return static_cast<lowest_layer_type&>(*this); }
+  const lowest_layer_type& lowest_layer() const {
+    return static_cast<const lowest_layer_type&>(*this);
+  }
 
   void assign(const native_handle_type& fd) {
     boost::system::error_code ec;
@@ -207,7 +212,7 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
   class initiate_async_write_some {
    public:
     using executor_type = Executor;
-    explicit initiate_async_write_some(basic_stream_descriptor* self) : self_(self) {}
+    explicit initiate_async_write_some(stream_descriptor_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
     template <typename Handler, typename ConstBufferSequence>
     void operator()(Handler&& handler, const ConstBufferSequence& buffers) const {
@@ -220,13 +225,13 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
     }
 
    private:
-    basic_stream_descriptor* self_;
+    stream_descriptor_object* self_;
   };
 
   class initiate_async_read_some {
    public:
     using executor_type = Executor;
-    explicit initiate_async_read_some(basic_stream_descriptor* self) : self_(self) {}
+    explicit initiate_async_read_some(stream_descriptor_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
     template <typename Handler, typename MutableBufferSequence>
     void operator()(Handler&& handler, const MutableBufferSequence& buffers) const {
@@ -239,13 +244,13 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
     }
 
    private:
-    basic_stream_descriptor* self_;
+    stream_descriptor_object* self_;
   };
 
   class initiate_async_wait {
    public:
     using executor_type = Executor;
-    explicit initiate_async_wait(basic_stream_descriptor* self) : self_(self) {}
+    explicit initiate_async_wait(stream_descriptor_object* self) : self_(self) {}
     executor_type get_executor() const noexcept { return self_->executor_; }
     template <typename Handler>
     void operator()(Handler&& handler, wait_type w) const {
@@ -255,14 +260,11 @@ class basic_stream_descriptor : public boost::asio::posix::descriptor_base {
     }
 
    private:
-    basic_stream_descriptor* self_;
+    stream_descriptor_object* self_;
   };
 
   Executor executor_;
   detail::backend::fd_impl impl_;
 };
 
-using stream_descriptor = basic_stream_descriptor<>;
-using descriptor_base = boost::asio::posix::descriptor_base;
-
-}  // namespace asio_directsockets::posix
+}  // namespace asio_directsockets::objects
