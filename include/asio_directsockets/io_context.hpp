@@ -9,7 +9,8 @@
 #pragma once
 
 #if defined(BOOST_ASIO_IO_CONTEXT_HPP) && !defined(ASIO_DS_OWNS_BOOST_IO_CONTEXT)
-#error "Boost.Asio's io_context.hpp was included before <asio_directsockets.hpp>: include \
+#error \
+    "Boost.Asio's io_context.hpp was included before <asio_directsockets.hpp>: include \
 asio_directsockets.hpp first (linking the CMake target asio_directsockets::asio_directsockets \
 force-includes it into every translation unit)"
 #endif
@@ -50,7 +51,6 @@ namespace boost::asio {
 
 namespace ads = ::asio_directsockets;
 
-
 class io_context : public boost::asio::execution_context {
  public:
   template <typename Allocator, std::uintptr_t Bits>
@@ -88,7 +88,8 @@ class io_context : public boost::asio::execution_context {
   }
   template <typename Clock, typename Duration>
   count_type run_until(const std::chrono::time_point<Clock, Duration>& abs_time) {
-    return impl_.run_until(steady_deadline(ads::detail::saturating_difference(abs_time, Clock::now())));
+    return impl_.run_until(
+        steady_deadline(ads::detail::saturating_difference(abs_time, Clock::now())));
   }
   template <typename Rep, typename Period>
   count_type run_one_for(const std::chrono::duration<Rep, Period>& rel_time) {

@@ -29,8 +29,8 @@ void completes_on_the_running_thread(boost::asio::io_context& ioc, In& in, Out& 
   boost::asio::async_read(in, boost::asio::buffer(got), [&](error_code ec, std::size_t n) {
     result = ec;
     BOOST_TEST(n == 5u);
-    on_run_thread = std::this_thread::get_id() == runner &&
-                    ioc.get_executor().running_in_this_thread();
+    on_run_thread =
+        std::this_thread::get_id() == runner && ioc.get_executor().running_in_this_thread();
   });
   std::thread writer([&] {
     std::this_thread::sleep_for(50ms);

@@ -51,9 +51,8 @@ int main() {
     check(!ec, "accept");
     async_read(served, buffer(in), [&](boost::system::error_code ec, std::size_t) {
       check(!ec, "server read");
-      async_write(served, buffer(in), [&](boost::system::error_code ec, std::size_t) {
-        check(!ec, "server write");
-      });
+      async_write(served, buffer(in),
+                  [&](boost::system::error_code ec, std::size_t) { check(!ec, "server write"); });
     });
   });
   client.socket.async_connect(acceptor.local_endpoint(), [&](boost::system::error_code ec) {
@@ -75,8 +74,9 @@ int main() {
                                [&](boost::system::error_code ec, std::size_t n) {
                                  udp_ok = !ec && n == 3 && std::string(dgram.data(), 3) == "udp";
                                });
-  datagrams.async_send_to(buffer("udp", 3), datagrams.local_endpoint(),
-                          [&](boost::system::error_code ec, std::size_t) { check(!ec, "send_to"); });
+  datagrams.async_send_to(
+      buffer("udp", 3), datagrams.local_endpoint(),
+      [&](boost::system::error_code ec, std::size_t) { check(!ec, "send_to"); });
 
   // Timers (both kinds) and the pre-executor strand and post.
   bool deadline_fired = false, steady_fired = false;

@@ -44,8 +44,8 @@ class tracked_handler_work {
   }
 
  private:
-  std::decay_t<typename boost::asio::prefer_result<Executor,
-                                            boost::asio::execution::outstanding_work_t::tracked_t>::type>
+  std::decay_t<typename boost::asio::prefer_result<
+      Executor, boost::asio::execution::outstanding_work_t::tracked_t>::type>
       executor_;
 };
 
