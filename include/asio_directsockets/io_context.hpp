@@ -49,8 +49,6 @@ class scheduler;
 
 namespace boost::asio {
 
-namespace ads = ::asio_directsockets;
-
 class io_context : public boost::asio::execution_context {
  public:
   template <typename Allocator, std::uintptr_t Bits>
@@ -88,8 +86,8 @@ class io_context : public boost::asio::execution_context {
   }
   template <typename Clock, typename Duration>
   count_type run_until(const std::chrono::time_point<Clock, Duration>& abs_time) {
-    return impl_.run_until(
-        steady_deadline(ads::detail::saturating_difference(abs_time, Clock::now())));
+    return impl_.run_until(steady_deadline(
+        ::asio_directsockets::detail::saturating_difference(abs_time, Clock::now())));
   }
   template <typename Rep, typename Period>
   count_type run_one_for(const std::chrono::duration<Rep, Period>& rel_time) {
@@ -97,8 +95,8 @@ class io_context : public boost::asio::execution_context {
   }
   template <typename Clock, typename Duration>
   count_type run_one_until(const std::chrono::time_point<Clock, Duration>& abs_time) {
-    return impl_.run_one_until(
-        steady_deadline(ads::detail::saturating_difference(abs_time, Clock::now())));
+    return impl_.run_one_until(steady_deadline(
+        ::asio_directsockets::detail::saturating_difference(abs_time, Clock::now())));
   }
 
   void stop() { impl_.stop(); }
@@ -123,7 +121,7 @@ class io_context : public boost::asio::execution_context {
   }
 
   // Internal: what the library's I/O objects run on.
-  ads::detail::scheduler& impl() noexcept { return impl_; }
+  ::asio_directsockets::detail::scheduler& impl() noexcept { return impl_; }
 
  private:
   template <typename Rep, typename Period>
@@ -136,7 +134,7 @@ class io_context : public boost::asio::execution_context {
     return now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
   }
 
-  ads::detail::scheduler impl_;
+  ::asio_directsockets::detail::scheduler impl_;
 };
 
 // A standard executor (P0443 properties as Boost.Asio 1.81 defines them), so
@@ -285,8 +283,8 @@ class io_context::basic_executor_type {
       std::move(tmp)();
       return;
     }
-    auto alloc = ads::detail::effective_allocator(allocator_);
-    using op = ads::detail::executor_op<function_type, decltype(alloc)>;
+    auto alloc = ::asio_directsockets::detail::effective_allocator(allocator_);
+    using op = ::asio_directsockets::detail::executor_op<function_type, decltype(alloc)>;
     context_->impl_.post_immediate_completion(
         op::make(function_type(std::forward<Function>(f)), alloc));
   }
@@ -314,7 +312,7 @@ class io_context::basic_executor_type {
 };
 
 inline io_context::io_context() {
-  boost::asio::use_service<ads::detail::context_marker>(*this);
+  boost::asio::use_service<::asio_directsockets::detail::context_marker>(*this);
 }
 
 inline io_context::executor_type io_context::get_executor() noexcept {
