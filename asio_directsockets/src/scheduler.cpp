@@ -32,51 +32,29 @@ struct asio_thread_context : boost::asio::detail::thread_context {
 asio_thread_context asio_thread_key;
 }  // namespace
 
-// Makes this thread the context's runner for the scope of a run call. One
-// thread runs a context at a time (the reactor has one waiter): a thread that
-// calls run() while another runs the context waits for its turn, as a thread
-// pool calling run() on one context expects to be able to (threading.md).
-// run_for()/run_until() wait at most until their deadline; poll() and
-// poll_one() do not wait and report that they ran nothing.
+// A browser build without pthreads has one thread: a nested run() from inside
+// the reactor's wait (the event loop turning under ASYNCIFY/JSPI) must not wait
+// for the runner it is nested in, so it never idles; it uses the reactor
+// itself, as a single runner always did.
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+constexpr bool one_thread = true;
+#else
+constexpr bool one_thread = false;
+#endif
+
+// Marks this thread as running the context for the scope of a run call
+// (running_in_this_thread(), dispatch), and gives Boost.Asio's machinery its
+// per-thread recycling cache. Any number of threads may hold one at once.
 class scheduler::runner_scope {
  public:
-  runner_scope(scheduler& s, const std::chrono::steady_clock::time_point* deadline, bool may_wait)
-      : s_(s), link_{&s, current_scope}, asio_context_(&asio_thread_key, asio_info_) {
-    const std::thread::id self = std::this_thread::get_id();
-    if (s_.runner_.load() == self) {
-      owner_ = false;  // nested run() inside a handler on the runner thread
-    } else {
-      std::unique_lock<std::mutex> lock(s_.runner_mutex_);
-      auto free = [&] { return s_.runner_.load() == std::thread::id{}; };
-      if (!may_wait) {
-        if (!free()) return;
-      } else if (deadline) {
-        if (!s_.runner_released_.wait_until(lock, *deadline, free)) return;
-      } else {
-        s_.runner_released_.wait(lock, free);
-      }
-      s_.runner_.store(self);
-    }
-    acquired_ = true;
+  explicit runner_scope(scheduler& s)
+      : link_{&s, current_scope}, asio_context_(&asio_thread_key, asio_info_) {
     current_scope = &link_;
   }
-  ~runner_scope() {
-    if (!acquired_) return;
-    current_scope = link_.outer;
-    if (!owner_) return;
-    {
-      std::lock_guard<std::mutex> lock(s_.runner_mutex_);
-      s_.runner_.store(std::thread::id{});
-    }
-    s_.runner_released_.notify_one();
-  }
-  bool acquired() const { return acquired_; }
+  ~runner_scope() { current_scope = link_.outer; }
 
  private:
-  scheduler& s_;
   scope_link link_;
-  bool owner_ = true;
-  bool acquired_ = false;
   boost::asio::detail::thread_info_base asio_info_;
   asio_thread_context::thread_call_stack::context asio_context_;
 };
@@ -110,7 +88,7 @@ void scheduler::post_deferred_completion(operation* op) {
     return;
   }
   ready_.push(op);
-  wake_runner(lock);
+  wake_one_runner(lock);
 }
 
 void scheduler::post_deferred_completions(op_queue& ops) {
@@ -122,17 +100,27 @@ void scheduler::post_deferred_completions(op_queue& ops) {
     return;
   }
   ready_.push(ops);
-  wake_runner(lock);
+  wake_one_runner(lock);
 }
 
-void scheduler::wake_runner(std::unique_lock<std::mutex>&) {
-  reactor_.wake_runner(waiting_in_reactor_);
+void scheduler::wake_one_runner(std::unique_lock<std::mutex>&) {
+  // As Boost.Asio's scheduler: an idle runner is cheaper to wake than the one in poll(2), which
+  // would have to rebuild its descriptor set.
+  if (idle_count_ > 0)
+    idle_runners_.notify_one();
+  else
+    reactor_.wake_runner(waiting_in_reactor_.load());
+}
+
+void scheduler::wake_all_runners(std::unique_lock<std::mutex>&) {
+  idle_runners_.notify_all();
+  reactor_.wake_runner(waiting_in_reactor_.load());
 }
 
 void scheduler::stop() {
   std::unique_lock<std::mutex> lock(mutex_);
   stopped_ = true;
-  wake_runner(lock);
+  wake_all_runners(lock);
 }
 
 bool scheduler::stopped() const {
@@ -145,9 +133,12 @@ void scheduler::restart() {
   stopped_ = false;
 }
 
-std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long timeout_usec) {
+std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long timeout_usec,
+                                  bool& yielded) {
   bool waited = false;
   while (!stopped_) {
+    // A fairness poll is due, but another runner is in the reactor: I/O is being watched.
+    if (!one_thread && poll_due_ && waiting_in_reactor_.load()) poll_due_ = false;
     if (!poll_due_) {
       if (!pass_end_) pass_end_ = ready_.back();  // a pass: the ops ready when it starts
       if (operation* op = ready_.pop()) {
@@ -155,6 +146,10 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
           poll_due_ = true;
           pass_end_ = nullptr;
         }
+        // While this handler runs, an idle runner takes the next one, or goes to watch I/O if
+        // no one does (a handler may block until another handler or some I/O has run).
+        if (idle_count_ > 0 && (!ready_.empty() || !waiting_in_reactor_.load()))
+          idle_runners_.notify_one();
         lock.unlock();
         // The unit of work ends after the handler, even if it throws.
         struct work_done {
@@ -167,30 +162,45 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
     }
     // Next, the I/O of descriptors the last wait found ready, a cache-sized
     // batch at a time (see poll_reactor::perform_ready).
-    if (reactor_.perform_ready(ready_, ready_io_batch_bytes)) continue;
+    if (reactor_.perform_ready(lock, ready_, ready_io_batch_bytes)) continue;
     const bool nothing_ready = ready_.empty();
     if (nothing_ready) {
       if (outstanding_work_.load(std::memory_order_acquire) == 0) {
         stopped_ = true;
+        wake_all_runners(lock);
         return 0;
       }
       if (waited && timeout_usec >= 0) return 0;
     }
+    if (!one_thread && waiting_in_reactor_.load()) {
+      // Another runner waits for I/O and timers; it, or a post, hands work over.
+      if (timeout_usec == 0) return 0;
+      ++idle_count_;
+      if (timeout_usec < 0)
+        idle_runners_.wait(lock);
+      else
+        idle_runners_.wait_for(lock, std::chrono::microseconds(timeout_usec));
+      --idle_count_;
+      if (timeout_usec >= 0) waited = true;
+      continue;
+    }
     // Wait for I/O only when nothing is ready; otherwise just poll it, so a
     // busy ready queue still lets new I/O in.
     op_queue completed;
-    waiting_in_reactor_ = true;
+    waiting_in_reactor_.store(true);
     const bool may_continue = reactor_.run(lock, nothing_ready ? timeout_usec : 0, completed);
-    waiting_in_reactor_ = false;
+    waiting_in_reactor_.store(false);
     poll_due_ = false;
     pass_end_ = nullptr;
     ready_.push(completed);
     if (!may_continue && ready_.empty()) {
       // Browser callback mode: the reactor attached this context to the JS
       // event loop; completions, timers and posts bring it back (ads_drain()).
-      yielded_ = true;
+      yielded = true;
       return 0;
     }
+    // More than this runner can take at once: the I/O of several descriptors.
+    if (idle_count_ > 0 && reactor_.has_ready()) idle_runners_.notify_one();
     if (nothing_ready) waited = true;
   }
   return 0;
@@ -198,10 +208,9 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
 
 std::size_t scheduler::run_many(long long timeout_usec, std::size_t limit,
                                 const std::chrono::steady_clock::time_point* deadline) {
-  runner_scope scope(*this, deadline, timeout_usec != 0);
-  if (!scope.acquired()) return 0;
+  runner_scope scope(*this);
   std::size_t n = 0;
-  yielded_ = false;
+  bool yielded = false;
   std::unique_lock<std::mutex> lock(mutex_);
   while (n < limit) {
     long long budget = timeout_usec;
@@ -211,14 +220,17 @@ std::size_t scheduler::run_many(long long timeout_usec, std::size_t limit,
       if (budget < 0) budget = 0;
     }
     if (!lock.owns_lock()) lock.lock();
-    std::size_t ran = do_run_one(lock, budget);
+    std::size_t ran = do_run_one(lock, budget, yielded);
     if (ran == 0) {
-      if (yielded_) break;
+      if (yielded) break;
       if (deadline && !stopped_ && detail::steady_now() < *deadline) continue;
       break;
     }
     n += ran;
   }
+  // Leaving while others idle and no one watches I/O: one of them takes over.
+  if (!lock.owns_lock()) lock.lock();
+  if (idle_count_ > 0 && !waiting_in_reactor_.load()) idle_runners_.notify_one();
   return n;
 }
 

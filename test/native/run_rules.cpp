@@ -1,7 +1,7 @@
-// The run-loop rules this library defines: one thread runs a given io_context
-// at a time (a second concurrent runner waits for its turn; poll() does not
-// wait), nested runs from a handler on the runner thread are fine, and the
-// runner may change between runs.
+// The run-loop rules, as Boost.Asio's: any number of threads run one io_context
+// at once and its handlers run in parallel (strands serialise theirs); a
+// runner with nothing to do while another waits for I/O idles (poll() does not
+// wait); nested runs from a handler are fine; runners may change between runs.
 #include "helpers.hpp"
 
 #include <atomic>
@@ -14,15 +14,36 @@ using namespace native;
 
 BOOST_AUTO_TEST_SUITE(run_rules)
 
-BOOST_AUTO_TEST_CASE(a_second_runner_waits_its_turn, *boost::unit_test::timeout(30)) {
+BOOST_AUTO_TEST_CASE(a_second_runner_runs_alongside_the_first, *boost::unit_test::timeout(30)) {
+  // Two handlers that each wait until both have started: only two runners at once can finish.
+  net::io_context ioc;
+  std::atomic<int> started{0};
+  std::atomic<int> met{0};
+  auto meet = [&] {
+    ++started;
+    const auto give_up = clk::now() + 10s;
+    while (started.load() < 2 && clk::now() < give_up)
+      std::this_thread::yield();
+    if (started.load() == 2) ++met;
+  };
+  net::post(ioc, meet);
+  net::post(ioc, meet);
+  std::thread second([&] { ioc.run(); });
+  ioc.run();
+  second.join();
+  BOOST_TEST(met.load() == 2);
+  BOOST_TEST(ioc.stopped());
+}
+
+BOOST_AUTO_TEST_CASE(a_runner_with_nothing_to_do_while_another_waits_for_io,
+                     *boost::unit_test::timeout(30)) {
   net::io_context ioc;
   auto guard = net::make_work_guard(ioc);
+  std::thread runner([&] { ioc.run(); });
+  // Wait until the runner is in the loop (waiting in poll(2): nothing else to do).
   std::promise<void> inside;
-  std::thread runner([&] {
-    net::post(ioc, [&] { inside.set_value(); });
-    ioc.run();
-  });
-  inside.get_future().wait();  // the runner is now inside run()
+  net::post(ioc, [&] { inside.set_value(); });
+  inside.get_future().wait();
 
   // Calls that must not wait give up at once, having run nothing ...
   BOOST_TEST(ioc.poll() == 0u);
@@ -32,44 +53,69 @@ BOOST_AUTO_TEST_CASE(a_second_runner_waits_its_turn, *boost::unit_test::timeout(
   BOOST_TEST(ioc.run_for(30ms) == 0u);
   BOOST_TEST((clk::now() - start >= 25ms));
   BOOST_TEST(ioc.run_until(clk::now() + 10ms) == 0u);
-
-  // ... and run() waits for the runner to leave, then finds the context
-  // stopped (its work ran out) and returns.
-  std::promise<std::size_t> second_ran;
-  std::thread second([&] { second_ran.set_value(ioc.run()); });
-  std::promise<std::thread::id> ran_on;
-  net::post(ioc, [&] { ran_on.set_value(std::this_thread::get_id()); });
-  BOOST_TEST((ran_on.get_future().get() == runner.get_id()));
+  // ... and run_one() takes the next handler, whichever runner was woken for it.
+  std::promise<std::size_t> ran_one;
+  std::thread second([&] { ran_one.set_value(ioc.run_one()); });
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 2; ++i)
+    net::post(ioc, [&] { ++ran; });
+  BOOST_TEST(ran_one.get_future().get() == 1u);
+  second.join();
   guard.reset();
   runner.join();
-  second.join();
-  BOOST_TEST(second_ran.get_future().get() == 0u);
+  BOOST_TEST(ran.load() == 2);
   BOOST_TEST(ioc.stopped());
 }
 
-BOOST_AUTO_TEST_CASE(a_thread_pool_on_one_context_runs_every_handler_one_at_a_time,
+BOOST_AUTO_TEST_CASE(a_handler_may_block_on_another_handler, *boost::unit_test::timeout(30)) {
+  // Deadlocks with one runner; with two, the other runner runs the handler being waited for.
+  net::io_context ioc;
+  std::future_status status = std::future_status::deferred;
+  net::post(ioc, [&] {
+    std::future<int> answer = net::post(ioc, net::use_future([] { return 42; }));
+    status = answer.wait_for(10s);
+  });
+  std::thread second([&] { ioc.run(); });
+  ioc.run();
+  second.join();
+  BOOST_TEST((status == std::future_status::ready));
+}
+
+BOOST_AUTO_TEST_CASE(a_thread_pool_on_one_context_runs_handlers_in_parallel,
                      *boost::unit_test::timeout(60)) {
   // The shape of Beast's and Asio's multi-threaded servers: N threads call
-  // run() on one context. Every handler runs, never two at once, and every
-  // thread returns when the work runs out.
+  // run() on one context. Every handler runs once, handlers of one strand never
+  // overlap, handlers in general do, and every thread returns when the work runs out.
   net::io_context ioc;
   auto guard = net::make_work_guard(ioc);
-  std::atomic<int> running{0}, overlap{0}, ran{0};
+  auto strand = net::make_strand(ioc);
+  std::atomic<int> running{0}, overlap{0}, ran{0}, strand_overlap{0}, not_inside{0};
+  int on_strand = 0, in_strand = 0;  // plain: only the strand's handlers touch them
   std::vector<std::thread> pool;
   for (int i = 0; i < 4; ++i)
     pool.emplace_back([&] { ioc.run(); });
-  for (int i = 0; i < 1000; ++i)
+  for (int i = 0; i < 1000; ++i) {
     net::post(ioc, [&] {
       if (running.fetch_add(1) != 0) ++overlap;
-      BOOST_TEST(ioc.get_executor().running_in_this_thread());
+      if (!ioc.get_executor().running_in_this_thread()) ++not_inside;
+      std::this_thread::sleep_for(20us);
       ++ran;
       running.fetch_sub(1);
     });
+    net::post(strand, [&] {
+      if (in_strand++ != 0) ++strand_overlap;
+      ++on_strand;
+      --in_strand;
+    });
+  }
   guard.reset();
   for (auto& t : pool)
     t.join();
   BOOST_TEST(ran.load() == 1000);
-  BOOST_TEST(overlap.load() == 0);
+  BOOST_TEST(not_inside.load() == 0);
+  BOOST_TEST(on_strand == 1000);
+  BOOST_TEST(strand_overlap.load() == 0);
+  BOOST_TEST(overlap.load() > 0);
   BOOST_TEST(ioc.stopped());
 }
 
@@ -86,7 +132,7 @@ BOOST_AUTO_TEST_CASE(runner_may_change_between_runs, *boost::unit_test::timeout(
   BOOST_TEST(ran == 2);
 }
 
-BOOST_AUTO_TEST_CASE(exception_from_handler_releases_the_runner, *boost::unit_test::timeout(30)) {
+BOOST_AUTO_TEST_CASE(exception_from_handler_ends_that_run, *boost::unit_test::timeout(30)) {
   net::io_context ioc;
   net::post(ioc, [] { throw std::runtime_error("from handler"); });
   bool threw = false;
@@ -101,7 +147,7 @@ BOOST_AUTO_TEST_CASE(exception_from_handler_releases_the_runner, *boost::unit_te
   int ran = 0;
   net::post(ioc, [&] { ++ran; });
   ioc.restart();
-  BOOST_TEST(ioc.run() == 1u);  // runs at once: the throwing run() gave the context up
+  BOOST_TEST(ioc.run() == 1u);  // the throwing run() returned; the context runs again
   BOOST_TEST(ran == 1);
 }
 

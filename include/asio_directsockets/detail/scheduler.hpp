@@ -1,6 +1,10 @@
 // The run loop behind io_context: a ready queue of completed operations, the
 // outstanding-work count that keeps run() alive, and the backend reactor that
-// turns readiness and timer expiry into completed operations.
+// turns readiness and timer expiry into completed operations. Any number of
+// threads may run it at once, as Boost.Asio's scheduler: they take handlers
+// from the queue in parallel, one of them at a time waits in the reactor, and
+// the others, when there is nothing to run, wait on a condition variable for
+// work (docs/threading.md).
 #pragma once
 
 #include <asio_directsockets/detail/backend/reactor.hpp>
@@ -12,7 +16,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
-#include <thread>
 
 namespace asio_directsockets::detail {
 
@@ -52,16 +55,22 @@ class scheduler {
   backend::reactor& get_reactor() noexcept { return reactor_; }
   // Ends when this scheduler is destroyed (with its io_context).
   context_lifetime::watch lifetime() const noexcept { return lifetime_.make_watch(); }
-  // Whether the runner is blocked in the backend (call with the mutex held).
-  bool waiting_in_reactor() const noexcept { return waiting_in_reactor_; }
+  // Whether a runner is in the backend's wait (any thread; the backend's lock
+  // order makes a relaxed view enough, see poll_reactor::start_op).
+  bool waiting_in_reactor() const noexcept { return waiting_in_reactor_.load(); }
   std::mutex& mutex() noexcept { return mutex_; }
 
  private:
   // Wait budget for one pass: negative waits forever, zero only polls.
-  std::size_t do_run_one(std::unique_lock<std::mutex>& lock, long long timeout_usec);
+  // `yielded` is set when a browser build handed the context to the event loop.
+  std::size_t do_run_one(std::unique_lock<std::mutex>& lock, long long timeout_usec, bool& yielded);
   std::size_t run_many(long long timeout_usec, std::size_t limit,
                        const std::chrono::steady_clock::time_point* deadline);
-  void wake_runner(std::unique_lock<std::mutex>& lock);
+  // Work was queued (mutex held): an idle runner takes it, else the one in
+  // the reactor is interrupted.
+  void wake_one_runner(std::unique_lock<std::mutex>& lock);
+  // Every runner looks again (stop, work ran out).
+  void wake_all_runners(std::unique_lock<std::mutex>& lock);
 
   class runner_scope;
 
@@ -76,13 +85,11 @@ class scheduler {
   bool poll_due_ = false;
   std::atomic<std::size_t> outstanding_work_{0};
   bool stopped_ = false;
-  bool waiting_in_reactor_ = false;
-  bool yielded_ = false;  // the last pass returned to the browser's event loop
+  std::atomic<bool> waiting_in_reactor_{false};  // written with mutex_ held
   bool shutdown_ = false;
-  std::atomic<std::thread::id> runner_{};
-  // Threads that call run() while another runs the context wait here.
-  std::mutex runner_mutex_;
-  std::condition_variable runner_released_;
+  // Runners with nothing to run while another waits in the reactor.
+  std::condition_variable idle_runners_;
+  std::size_t idle_count_ = 0;
   backend::reactor reactor_;
   // Declared first-destroyed: objects see the context gone once the reactor
   // and queues are being torn down.

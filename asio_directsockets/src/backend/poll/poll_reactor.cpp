@@ -88,7 +88,10 @@ void poll_reactor::deregister_descriptor(descriptor_state*& state) {
   if (!state) return;
   op_queue ops;
   {
+    // Taking the descriptor's mutex waits for I/O another thread is doing on it, so the fd is
+    // not closed (and reused) under that I/O.
     std::lock_guard<std::mutex> lock(owner_.mutex());
+    std::lock_guard<std::mutex> state_lock(state->mutex_);
     for (auto& q : state->ops_) {
       while (operation* op = q.pop()) {
         op->ec_ = boost::asio::error::operation_aborted;
@@ -100,8 +103,9 @@ void poll_reactor::deregister_descriptor(descriptor_state*& state) {
     // A poll in progress may still report this descriptor; forget it there.
     for (auto& s : polled_states_)
       if (s == state) s = nullptr;
-    // Pooled, never freed before the reactor: a late per-op cancellation may
-    // still name this state, and must find nothing rather than freed memory.
+    // Pooled, never freed before the reactor: a late per-op cancellation, or a thread that took
+    // it from the ready list, may still name this state, and must find no ops rather than freed
+    // memory.
     state->fd_ = -1;
     state->prev_ = nullptr;
     state->next_ = free_states_;
@@ -114,16 +118,20 @@ void poll_reactor::deregister_descriptor(descriptor_state*& state) {
 void poll_reactor::start_op(int op_type, descriptor_state* state, reactor_op* op,
                             bool allow_speculative) {
   owner_.work_started();
-  std::unique_lock<std::mutex> lock(owner_.mutex());
-  if (allow_speculative && state->ops_[op_type].empty()) {
-    if (op->perform() == reactor_op::done) {
-      lock.unlock();
-      owner_.post_deferred_completion(op);
-      return;
-    }
+  std::unique_lock<std::mutex> lock(state->mutex_);
+  op_queue& q = state->ops_[op_type];
+  if (!q.empty()) {
+    q.push(op);  // behind others: the descriptor is already polled for this
+    return;
   }
-  state->ops_[op_type].push(op);
-  wake_if_waiting();
+  if (allow_speculative && op->perform() == reactor_op::done) {
+    lock.unlock();
+    owner_.post_deferred_completion(op);
+    return;
+  }
+  q.push(op);
+  lock.unlock();
+  wake_if_waiting();  // the poll set grows
 }
 
 void poll_reactor::post_immediate_completion(operation* op) {
@@ -134,7 +142,7 @@ void poll_reactor::cancel_ops(descriptor_state* state) {
   if (!state) return;
   op_queue ops;
   {
-    std::lock_guard<std::mutex> lock(owner_.mutex());
+    std::lock_guard<std::mutex> lock(state->mutex_);
     for (auto& q : state->ops_) {
       while (operation* op = q.pop()) {
         op->ec_ = boost::asio::error::operation_aborted;
@@ -148,7 +156,7 @@ void poll_reactor::cancel_ops(descriptor_state* state) {
 void poll_reactor::cancel_by_key(descriptor_state* state, int op_type, void* key) {
   operation* op;
   {
-    std::lock_guard<std::mutex> lock(owner_.mutex());
+    std::lock_guard<std::mutex> lock(state->mutex_);
     op = state->ops_[op_type].remove_by_key(key);
   }
   if (!op) return;
@@ -157,8 +165,9 @@ void poll_reactor::cancel_by_key(descriptor_state* state, int op_type, void* key
 }
 
 bool poll_reactor::has_pending_ops(descriptor_state* state, int op_type) {
-  std::lock_guard<std::mutex> lock(owner_.mutex());
-  return state && !state->ops_[op_type].empty();
+  if (!state) return false;
+  std::lock_guard<std::mutex> lock(state->mutex_);
+  return !state->ops_[op_type].empty();
 }
 
 void poll_reactor::cancel_timer_by_key(timer_queue_base& queue, void* key) {
@@ -205,6 +214,7 @@ void poll_reactor::wake_if_waiting() {
 }
 
 void poll_reactor::interrupt() {
+  if (interrupt_pending_.exchange(true)) return;  // poll(2) will return anyway
 #if defined(__linux__)
   const std::uint64_t one = 1;
   [[maybe_unused]] auto r = ::write(wakeup_write_fd_, &one, sizeof one);
@@ -215,13 +225,14 @@ void poll_reactor::interrupt() {
 }
 
 void poll_reactor::drain_wakeup() {
+  interrupt_pending_.store(false);  // first: an interrupt from now on writes again
   char buf[64];
   while (::read(wakeup_read_fd_, buf, sizeof buf) > 0) {
   }
 }
 
 void poll_reactor::run_ops(descriptor_state* state, int op_type, op_queue& completed) {
-  op_queue& q = state->ops_[op_type];
+  op_queue& q = state->ops_[op_type];  // state->mutex_ held
   while (reactor_op* op = static_cast<reactor_op*>(q.front())) {
     if (op->perform() == reactor_op::not_done) break;
     q.pop();
@@ -237,8 +248,11 @@ bool poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_use
   polled_states_.push_back(nullptr);
   for (descriptor_state* s = registered_; s; s = s->next_) {
     short events = 0;
-    for (int i = 0; i < max_ops; ++i)
-      if (!s->ops_[i].empty()) events |= poll_events[i];
+    {
+      std::lock_guard<std::mutex> state_lock(s->mutex_);
+      for (int i = 0; i < max_ops; ++i)
+        if (!s->ops_[i].empty()) events |= poll_events[i];
+    }
     if (!events) continue;
     pollfds_.push_back({s->fd_, events, 0});
     polled_states_.push_back(s);
@@ -270,7 +284,8 @@ void poll_reactor::dispatch_poll_results(op_queue&) {
   }
 }
 
-bool poll_reactor::perform_ready(op_queue& completed, std::size_t byte_budget) {
+bool poll_reactor::perform_ready(std::unique_lock<std::mutex>& lock, op_queue& completed,
+                                 std::size_t byte_budget) {
   if (!ready_front_) return false;
   std::size_t moved = 0;
   while (descriptor_state* s = ready_front_) {
@@ -281,15 +296,22 @@ bool poll_reactor::perform_ready(op_queue& completed, std::size_t byte_budget) {
     s->in_ready_list_ = false;
     const short revents = s->ready_events_;
     s->ready_events_ = 0;
+    // The system calls run outside the scheduler's mutex: other threads meanwhile run handlers,
+    // start operations, or do the I/O of other ready descriptors.
+    lock.unlock();
     // Errors and hang-ups wake every kind of op: each perform() then sees
     // the real result (eof, reset, refused) from its own system call.
     const short failure = POLLERR | POLLHUP | POLLNVAL;
     op_queue done;
-    if (revents & (POLLPRI | failure)) run_ops(s, except_op, done);
-    if (revents & (POLLOUT | failure)) run_ops(s, write_op, done);
-    if (revents & (POLLIN | failure)) run_ops(s, read_op, done);
+    {
+      std::lock_guard<std::mutex> state_lock(s->mutex_);
+      if (revents & (POLLPRI | failure)) run_ops(s, except_op, done);
+      if (revents & (POLLOUT | failure)) run_ops(s, write_op, done);
+      if (revents & (POLLIN | failure)) run_ops(s, read_op, done);
+    }
     for (operation* op = done.front(); op; op = op->next_)
       moved += op->bytes_;
+    lock.lock();
     completed.push(done);
   }
   return true;
@@ -297,6 +319,7 @@ bool poll_reactor::perform_ready(op_queue& completed, std::size_t byte_budget) {
 
 void poll_reactor::perform_without_waiting(op_queue& completed) {
   for (descriptor_state* s = registered_; s; s = s->next_) {
+    std::lock_guard<std::mutex> state_lock(s->mutex_);
     run_ops(s, write_op, completed);
     run_ops(s, read_op, completed);
     run_ops(s, except_op, completed);
@@ -312,9 +335,11 @@ void poll_reactor::shutdown(op_queue& ops) {
     s->ready_events_ = 0;
   }
   ready_back_ = nullptr;
-  for (descriptor_state* s = registered_; s; s = s->next_)
+  for (descriptor_state* s = registered_; s; s = s->next_) {
+    std::lock_guard<std::mutex> state_lock(s->mutex_);
     for (auto& q : s->ops_)
       ops.push(q);
+  }
   for (timer_queue_base* q = timer_queues_; q; q = q->next_)
     q->get_all_timers(ops);
 }

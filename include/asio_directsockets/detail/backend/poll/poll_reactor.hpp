@@ -1,7 +1,11 @@
 // The native backend: one poll(2) over every descriptor that has pending
 // operations, with the earliest timer as the timeout and an eventfd/pipe to
-// wake a blocked poll when another thread posts work. All state is guarded by
-// the owning scheduler's mutex; poll(2) itself runs with the mutex released.
+// wake a blocked poll when another thread posts work. One thread at a time
+// waits in poll(2) (the scheduler sees to that). The registry, the ready list
+// and the timers are guarded by the owning scheduler's mutex; each
+// descriptor's operation queues by its own mutex, so the I/O of different
+// descriptors runs on several threads at once, outside the scheduler's mutex.
+// Lock order: the scheduler's mutex, then a descriptor's; never the reverse.
 #pragma once
 
 #include <asio_directsockets/detail/clock_now.hpp>
@@ -11,6 +15,7 @@
 
 #include <poll.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <vector>
@@ -27,8 +32,10 @@ class poll_reactor {
 
   class descriptor_state {
     friend class poll_reactor;
-    int fd_ = -1;
+    std::mutex mutex_;  // guards ops_ and the I/O performed for them
     op_queue ops_[max_ops];
+    // The rest is guarded by the scheduler's mutex.
+    int fd_ = -1;
     short ready_events_ = 0;  // poll(2) results not yet acted on
     bool in_ready_list_ = false;
     descriptor_state* ready_next_ = nullptr;
@@ -88,12 +95,16 @@ class poll_reactor {
   }
   // Performs the I/O of descriptors the last wait found ready, in order,
   // until about `byte_budget` bytes have moved, and queues what finished.
-  // The scheduler calls it (mutex held) whenever no completion is queued, so
-  // handlers run soon after their I/O: reading every ready socket before any
-  // handler ran meant, with many connections and large messages, that each
-  // handler found its buffer evicted from the cache. Small transfers still
-  // go in one batch. Returns false when no descriptor is waiting.
-  bool perform_ready(op_queue& completed, std::size_t byte_budget);
+  // The scheduler calls it (its mutex held in `lock`, released around each
+  // descriptor's I/O) whenever no completion is queued, so handlers run soon
+  // after their I/O: reading every ready socket before any handler ran meant,
+  // with many connections and large messages, that each handler found its
+  // buffer evicted from the cache. Small transfers still go in one batch.
+  // Returns false when no descriptor is waiting.
+  bool perform_ready(std::unique_lock<std::mutex>& lock, op_queue& completed,
+                     std::size_t byte_budget);
+  // Whether descriptors found ready still wait for their I/O (mutex held).
+  bool has_ready() const noexcept { return ready_front_ != nullptr; }
   // Time until the earliest timer, capped at limit_usec (negative: 5 min).
   long long timer_wait_usec(long long limit_usec) const;
   // Makes a blocked run() return early. Safe from any thread.
@@ -107,6 +118,7 @@ class poll_reactor {
   void owner_work_started();
   void owner_post_deferred(op_queue& ops);
 
+  // Interrupts poll(2) if a thread waits in it (any thread, no lock needed).
   void wake_if_waiting();
   void dispatch_poll_results(op_queue& completed);
   void finish_timers(op_queue& completed);
@@ -116,6 +128,8 @@ class poll_reactor {
   scheduler& owner_;
   int wakeup_read_fd_ = -1;
   int wakeup_write_fd_ = -1;
+  // An interrupt is written and not yet drained: more need not be written.
+  std::atomic<bool> interrupt_pending_{false};
   descriptor_state* registered_ = nullptr;
   descriptor_state* free_states_ = nullptr;
   descriptor_state* ready_front_ = nullptr;  // FIFO of states with ready_events_
