@@ -62,4 +62,20 @@ BOOST_AUTO_TEST_CASE(generic_datagram_socket_from_udp) {
   BOOST_TEST(from.port() == sender_ip.port());
 }
 
+BOOST_AUTO_TEST_CASE(generic_socket_of_a_non_ip_family) {
+  // A local (AF_UNIX) stream socket through the generic protocol: natively a real socket; Direct
+  // Sockets have only IPv4 and IPv6, so the browser refuses the family when the socket opens.
+  net::io_context ioc;
+  net::generic::stream_protocol::socket s(ioc);
+  error_code ec;
+  s.open(net::generic::stream_protocol(AF_UNIX, 0), ec);
+#if defined(__EMSCRIPTEN__)
+  CONF_CHECK_EC(ec, net::error::address_family_not_supported);
+  BOOST_TEST(!s.is_open());
+#else
+  CONF_CHECK_OK(ec);
+  BOOST_TEST(s.is_open());
+#endif
+}
+
 BOOST_AUTO_TEST_SUITE_END()

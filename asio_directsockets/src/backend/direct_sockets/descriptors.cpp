@@ -104,6 +104,10 @@ bool is_descriptor(int fd) {
 }
 
 int open(int family, int type, error_code& ec) {
+  if (family != AF_INET && family != AF_INET6) {  // Direct Sockets speak IPv4 and IPv6 only
+    ec = e::address_family_not_supported;
+    return -1;
+  }
   if (type != SOCK_STREAM && type != SOCK_DGRAM) {
     ec = e::socket_type_not_supported;
     return -1;
