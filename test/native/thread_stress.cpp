@@ -130,6 +130,71 @@ BOOST_AUTO_TEST_CASE(runner_pool_posters_sockets_and_timers, *boost::unit_test::
   BOOST_TEST(errors.load() == 0);
 }
 
+BOOST_AUTO_TEST_CASE(two_runners_keep_many_echo_connections_going,
+                     *boost::unit_test::timeout(120)) {
+  // The shape of a pool serving many connections: the two runners take turns in poll(2) and
+  // idle, and both start I/O. A wake-up of poll(2) lost in that hand-over stalls every
+  // connection (bench/threads_runner.py found one); here it fails the check below.
+  constexpr int pairs = 64, trips = 1500;
+  net::io_context ioc;
+  struct lane {
+    explicit lane(net::io_context& ioc)
+        : client_strand(net::make_strand(ioc)), server_strand(net::make_strand(ioc)) {}
+    net::strand<net::io_context::executor_type> client_strand, server_strand;
+    std::array<char, 1024> out{}, in{}, back{};
+    int done = 0;
+  };
+  std::vector<tcp_pair> conns;
+  std::vector<std::unique_ptr<lane>> lanes;
+  for (int i = 0; i < pairs; ++i) {
+    conns.push_back(make_tcp_pair(ioc));
+    lanes.push_back(std::make_unique<lane>(ioc));
+  }
+  std::atomic<int> finished{0}, errors{0};
+  std::function<void(int)> serve = [&](int i) {
+    lane& l = *lanes[i];
+    conns[i].server.async_read_some(
+        net::buffer(l.in),
+        net::bind_executor(l.server_strand, [&, i](error_code ec, std::size_t n) {
+          if (ec) return;  // closed at the end
+          net::async_write(
+              conns[i].server, net::buffer(lanes[i]->in, n),
+              net::bind_executor(lanes[i]->server_strand, [&, i](error_code ec, std::size_t) {
+                if (!ec) serve(i);
+              }));
+        }));
+  };
+  std::function<void(int)> trip = [&](int i) {
+    lane& l = *lanes[i];
+    net::async_write(conns[i].client, net::buffer(l.out),
+                     net::bind_executor(l.client_strand, [&](error_code ec, std::size_t) {
+                       if (ec) ++errors;
+                     }));
+    net::async_read(conns[i].client, net::buffer(l.back),
+                    net::bind_executor(l.client_strand, [&, i](error_code ec, std::size_t) {
+                      if (ec) {
+                        ++errors;
+                        return;
+                      }
+                      if (++lanes[i]->done < trips) return trip(i);
+                      if (++finished == pairs) ioc.stop();
+                    }));
+  };
+  for (int i = 0; i < pairs; ++i) {
+    net::post(lanes[i]->server_strand, [&, i] { serve(i); });
+    net::post(lanes[i]->client_strand, [&, i] { trip(i); });
+  }
+  ioc.restart();  // make_tcp_pair ran the context out of work
+  const auto start = clk::now();
+  std::thread second([&] { ioc.run_for(30s); });
+  ioc.run_for(30s);
+  second.join();
+  BOOST_TEST(finished.load() == pairs);
+  // stop() must reach the runner in poll(2) at once, not at the deadline (about 1 s of work).
+  BOOST_TEST((clk::now() - start < 20s));
+  BOOST_TEST(errors.load() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(stop_and_restart_cycles_lose_nothing, *boost::unit_test::timeout(120)) {
   constexpr int cycles = 200, per_cycle = 100;
   net::io_context ioc;

@@ -225,10 +225,14 @@ void poll_reactor::interrupt() {
 }
 
 void poll_reactor::drain_wakeup() {
-  interrupt_pending_.store(false);  // first: an interrupt from now on writes again
   char buf[64];
   while (::read(wakeup_read_fd_, buf, sizeof buf) > 0) {
   }
+  // After the read, never before: an interrupt between the two would have its write consumed
+  // and leave the flag set with nothing to read, and every later interrupt would be skipped. One
+  // whose write is skipped now is not lost: its operation was queued before it, and the poll set
+  // is rebuilt after this drain.
+  interrupt_pending_.store(false);
 }
 
 void poll_reactor::run_ops(descriptor_state* state, int op_type, op_queue& completed) {
