@@ -146,10 +146,16 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
           poll_due_ = true;
           pass_end_ = nullptr;
         }
-        // While this handler runs, an idle runner takes the next one, or goes to watch I/O if
-        // no one does (a handler may block until another handler or some I/O has run).
-        if (idle_count_ > 0 && (!ready_.empty() || !waiting_in_reactor_.load()))
-          idle_runners_.notify_one();
+        if (!one_thread) {
+          // While this handler runs, another runner takes the next one: an idle runner, else
+          // the one in poll(2) (an idle runner woken earlier may take just one handler and
+          // leave, from run_one()). Or, with nothing more queued, an idle runner goes to watch
+          // I/O if no one does: a handler may block until another handler or some I/O has run.
+          if (!ready_.empty())
+            wake_one_runner(lock);
+          else if (idle_count_ > 0 && !waiting_in_reactor_.load())
+            idle_runners_.notify_one();
+        }
         lock.unlock();
         // The unit of work ends after the handler, even if it throws.
         struct work_done {

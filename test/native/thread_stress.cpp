@@ -203,7 +203,9 @@ BOOST_AUTO_TEST_CASE(stop_and_restart_cycles_lose_nothing, *boost::unit_test::ti
   std::atomic<int> runs{0};
   std::atomic<bool> stopping{true};
 
+  std::atomic<bool> started{false};
   std::thread runner([&] {
+    started = true;
     while (stopping.load()) {
       ioc.run();
       ++runs;
@@ -211,6 +213,9 @@ BOOST_AUTO_TEST_CASE(stop_and_restart_cycles_lose_nothing, *boost::unit_test::ti
     }
     ioc.run();  // the last run drains what is left and returns when the guard is gone
   });
+  // The runner must be in its loop before the cycles (a loaded machine may start it late).
+  while (!started.load())
+    std::this_thread::yield();
   for (int c = 0; c < cycles; ++c) {
     for (int k = 0; k < per_cycle; ++k)
       net::post(ioc, [&] { ++ran; });

@@ -98,6 +98,7 @@ void poll_reactor::deregister_descriptor(descriptor_state*& state) {
         ops.push(op);
       }
     }
+    state->interest_.store(0);
     (state->prev_ ? state->prev_->next_ : registered_) = state->next_;
     if (state->next_) state->next_->prev_ = state->prev_;
     // A poll in progress may still report this descriptor; forget it there.
@@ -130,8 +131,19 @@ void poll_reactor::start_op(int op_type, descriptor_state* state, reactor_op* op
     return;
   }
   q.push(op);
+  update_interest(state);
   lock.unlock();
-  wake_if_waiting();  // the poll set grows
+  // The poll set grows. Sequentially consistent, as the runner's side: it sets
+  // waiting_in_reactor and then reads interest_, this stores interest_ and then reads
+  // waiting_in_reactor, so either it polls for the op or this interrupts it.
+  wake_if_waiting();
+}
+
+void poll_reactor::update_interest(descriptor_state* state) {
+  short events = 0;
+  for (int i = 0; i < max_ops; ++i)
+    if (!state->ops_[i].empty()) events |= poll_events[i];
+  state->interest_.store(events);
 }
 
 void poll_reactor::post_immediate_completion(operation* op) {
@@ -149,6 +161,7 @@ void poll_reactor::cancel_ops(descriptor_state* state) {
         ops.push(op);
       }
     }
+    state->interest_.store(0);
   }
   owner_.post_deferred_completions(ops);
 }
@@ -158,6 +171,7 @@ void poll_reactor::cancel_by_key(descriptor_state* state, int op_type, void* key
   {
     std::lock_guard<std::mutex> lock(state->mutex_);
     op = state->ops_[op_type].remove_by_key(key);
+    if (op) update_interest(state);
   }
   if (!op) return;
   op->ec_ = boost::asio::error::operation_aborted;
@@ -242,6 +256,7 @@ void poll_reactor::run_ops(descriptor_state* state, int op_type, op_queue& compl
     q.pop();
     completed.push(op);
   }
+  if (q.empty()) update_interest(state);
 }
 
 bool poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_usec,
@@ -251,12 +266,7 @@ bool poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_use
   pollfds_.push_back({wakeup_read_fd_, POLLIN, 0});
   polled_states_.push_back(nullptr);
   for (descriptor_state* s = registered_; s; s = s->next_) {
-    short events = 0;
-    {
-      std::lock_guard<std::mutex> state_lock(s->mutex_);
-      for (int i = 0; i < max_ops; ++i)
-        if (!s->ops_[i].empty()) events |= poll_events[i];
-    }
+    const short events = s->interest_.load();
     if (!events) continue;
     pollfds_.push_back({s->fd_, events, 0});
     polled_states_.push_back(s);
@@ -291,23 +301,34 @@ void poll_reactor::dispatch_poll_results(op_queue&) {
 bool poll_reactor::perform_ready(std::unique_lock<std::mutex>& lock, op_queue& completed,
                                  std::size_t byte_budget) {
   if (!ready_front_) return false;
+  // A few descriptors per hold of the scheduler's mutex: fewer hand-overs of that lock between
+  // runners, while another runner can still take the next few.
+  constexpr int batch = 8;
   std::size_t moved = 0;
-  while (descriptor_state* s = ready_front_) {
-    if (moved >= byte_budget) break;
-    ready_front_ = s->ready_next_;
-    if (!ready_front_) ready_back_ = nullptr;
-    s->ready_next_ = nullptr;
-    s->in_ready_list_ = false;
-    const short revents = s->ready_events_;
-    s->ready_events_ = 0;
-    // The system calls run outside the scheduler's mutex: other threads meanwhile run handlers,
-    // start operations, or do the I/O of other ready descriptors.
+  while (ready_front_ && moved < byte_budget) {
+    descriptor_state* taken[batch];
+    short events[batch];
+    int n = 0;
+    while (n < batch && ready_front_) {
+      descriptor_state* s = ready_front_;
+      ready_front_ = s->ready_next_;
+      if (!ready_front_) ready_back_ = nullptr;
+      s->ready_next_ = nullptr;
+      s->in_ready_list_ = false;
+      events[n] = s->ready_events_;
+      s->ready_events_ = 0;
+      taken[n++] = s;
+    }
+    // The system calls run outside the scheduler's mutex: other threads meanwhile run
+    // handlers, start operations, or do the I/O of other ready descriptors.
     lock.unlock();
-    // Errors and hang-ups wake every kind of op: each perform() then sees
-    // the real result (eof, reset, refused) from its own system call.
-    const short failure = POLLERR | POLLHUP | POLLNVAL;
     op_queue done;
-    {
+    for (int i = 0; i < n; ++i) {
+      descriptor_state* s = taken[i];
+      const short revents = events[i];
+      // Errors and hang-ups wake every kind of op: each perform() then sees
+      // the real result (eof, reset, refused) from its own system call.
+      const short failure = POLLERR | POLLHUP | POLLNVAL;
       std::lock_guard<std::mutex> state_lock(s->mutex_);
       if (revents & (POLLPRI | failure)) run_ops(s, except_op, done);
       if (revents & (POLLOUT | failure)) run_ops(s, write_op, done);
@@ -343,6 +364,7 @@ void poll_reactor::shutdown(op_queue& ops) {
     std::lock_guard<std::mutex> state_lock(s->mutex_);
     for (auto& q : s->ops_)
       ops.push(q);
+    s->interest_.store(0);
   }
   for (timer_queue_base* q = timer_queues_; q; q = q->next_)
     q->get_all_timers(ops);

@@ -34,6 +34,9 @@ class poll_reactor {
     friend class poll_reactor;
     std::mutex mutex_;  // guards ops_ and the I/O performed for them
     op_queue ops_[max_ops];
+    // The poll(2) events ops_ asks for, kept in step with ops_ (under mutex_) so that building
+    // the poll set needs no descriptor's lock; see poll_reactor::start_op for the ordering.
+    std::atomic<short> interest_{0};
     // The rest is guarded by the scheduler's mutex.
     int fd_ = -1;
     short ready_events_ = 0;  // poll(2) results not yet acted on
@@ -123,6 +126,8 @@ class poll_reactor {
   void dispatch_poll_results(op_queue& completed);
   void finish_timers(op_queue& completed);
   void run_ops(descriptor_state* state, int op_type, op_queue& completed);
+  // Recomputes state->interest_ from its queues (state->mutex_ held).
+  static void update_interest(descriptor_state* state);
   void drain_wakeup();
 
   scheduler& owner_;
