@@ -406,10 +406,12 @@ def main():
         sys.exit(f"no *.jsonl in {a.results}")
     # The native half (stock vs ours, native.jsonl) and the browser half (browser*.jsonl, with
     # its own stock@native client measured in the same run) are reported each from its own files.
-    # The HTTP server benchmark (http*.jsonl, bench/http_runner.py) has a section of its own.
+    # The HTTP server benchmark (http*.jsonl, bench/http_runner.py) and the thread-pool benchmark
+    # (threads*.jsonl, bench/threads_runner.py) have sections of their own.
     browser_files = [f for f in files if os.path.basename(f).startswith("browser")]
     http_files = [f for f in files if os.path.basename(f).startswith("http")]
-    d = Data([f for f in files if f not in browser_files + http_files] or files)
+    threads_files = [f for f in files if os.path.basename(f).startswith("threads")]
+    d = Data([f for f in files if f not in browser_files + http_files + threads_files] or files)
     made = plots(d, a.img_dir)
     rel_img = os.path.relpath(a.img_dir, os.path.dirname(os.path.abspath(a.out)))
 
@@ -441,6 +443,8 @@ def main():
                                         rel_img))
     import report_http
     blocks.update(report_http.blocks(http_files))
+    import report_threads
+    blocks.update(report_threads.blocks(threads_files))
     blocks["META"] = meta_block(Data(files))
     del small
     text = open(a.template).read()

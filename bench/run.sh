@@ -10,11 +10,14 @@
 #   bench/run.sh --http     the HTTP server benchmark: examples/http_server as wasm in headless
 #                           Chromium vs a raw-JS TCPServerSocket server vs the same program
 #                           natively on stock Boost.Asio, one native load generator, ~5 minutes
-#   bench/run.sh --all      all three, one after the other
-#   bench/run.sh --quick    a smoke run of the chosen part (about 2, 3 or 1 minutes)
+#   bench/run.sh --threads  the thread-pool benchmark: bench/threads/pool_server.cpp (a Beast HTTP
+#                           server and a TCP echo server on one io_context run by 1 and 2
+#                           threads) on stock Boost.Asio vs asio_directsockets, ~3 minutes
+#   bench/run.sh --all      all four, one after the other
+#   bench/run.sh --quick    a smoke run of the chosen part (about 2, 3, 1 or 1/2 minutes)
 #   bench/run.sh --report   only regenerate docs/benchmarks.md from the results
-# Extra arguments go to runner.py, browser_runner.py or http_runner.py (e.g. --rounds 4,
-# --only tcp_echo,udp_rr); with --all they go to all three.
+# Extra arguments go to runner.py, browser_runner.py, http_runner.py or threads_runner.py (e.g.
+# --rounds 4, --only tcp_echo,udp_rr); with --all they go to all four.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -26,20 +29,23 @@ report_only=0
 native=1
 browser=0
 http=0
+threads=0
 runner_args=()
 for a in "$@"; do
   case "$a" in
     --report) report_only=1 ;;
     --browser) native=0; browser=1 ;;
     --http) native=0; http=1 ;;
-    --all) native=1; browser=1; http=1 ;;
+    --threads) native=0; threads=1 ;;
+    --all) native=1; browser=1; http=1; threads=1 ;;
     *) runner_args+=("$a") ;;
   esac
 done
 
 # Setup (idempotent): matplotlib from Debian for the plots; for the browser half,
 # Emscripten, content_shell and websockify (also Debian packages).
-# (The HTTP part's tables need no matplotlib, so `--http` alone does not install it.)
+# (The HTTP and thread-pool parts' tables need no matplotlib, so `--http` or `--threads` alone
+# does not install it.)
 need=()
 if [ "$native" = 1 ] || [ "$browser" = 1 ]; then
   "$py" -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
@@ -62,6 +68,7 @@ if [ "$report_only" = 0 ]; then
   targets=()
   if [ "$native" = 1 ] || [ "$browser" = 1 ]; then targets+=(bench); fi
   if [ "$http" = 1 ]; then targets+=(bench_http); fi
+  if [ "$threads" = 1 ]; then targets+=(bench_threads); fi
   cmake --build "$build" --target "${targets[@]}" -j2
   if [ "$browser" = 1 ] || [ "$http" = 1 ]; then
     export NODE_PATH=/usr/share/nodejs
@@ -88,6 +95,13 @@ if [ "$report_only" = 0 ]; then
       ${runner_args[@]+"${runner_args[@]}"} || echo "some HTTP measurements failed (see the report)" >&2
     echo "HTTP results: $here/results/http.jsonl; tables in docs/benchmarks.md" \
          "(#an-http-server-in-the-browser)" >&2
+  fi
+  if [ "$threads" = 1 ]; then
+    "$py" "$here/threads_runner.py" --native-bin-dir "$build/bench" \
+      --out "$here/results/threads.jsonl" \
+      ${runner_args[@]+"${runner_args[@]}"} || echo "some thread-pool measurements failed (see the report)" >&2
+    echo "thread-pool results: $here/results/threads.jsonl; tables in docs/benchmarks.md" \
+         "(#a-thread-pool-server-natively)" >&2
   fi
 fi
 "$py" "$here/report.py"
