@@ -71,6 +71,7 @@ mergeInto(LibraryManager.library, {
     CLOSE_MIN_MS: 50,       // minimum wait between the last write and teardown ...
     CLOSE_QUIET_MS: 5,      // ... when every write so far drained fast (no backpressure seen)
     CLOSE_MAX_MS: 30000,
+    CLOSE_SLOW_RATE: 524288, // a slow reader's pace (bytes/s): the close waits for it to drain the pipe
     BIG_PIPE_ASSUMED: 4194304, // pipe size assumed at close once a pipe proved bigger than 64 KiB
     LINGER_STALL_MS: 30000, // a closing socket whose writes make no progress this long is aborted
     DISCARD_IDLE_MS: 5,     // at close, inbound data is discarded until none arrived this long,

@@ -65,7 +65,13 @@ mergeInto(LibraryManager.library, {
       var big = k.lo > T.PIPE || s.noProbe;
       var pipe = big ? Math.max(k.lo, T.BIG_PIPE_ASSUMED) : Math.min(k.hi, k.lo);
       var floor = big || s.slowSeen ? T.CLOSE_MIN_MS : T.CLOSE_QUIET_MS;
-      var ms = Math.max(floor, 8 * Math.min(pipe, s.bytesOut) / AdsWritePlan.drainRate(s, T) * 1000);
+      var held = Math.min(pipe, s.bytesOut);
+      var ms = Math.max(floor, 8 * held / AdsWritePlan.drainRate(s, T) * 1000);
+      // And at least the time a slow reader (CLOSE_SLOW_RATE) takes for what the pipe can hold:
+      // a drain rate measured from writes that settled late is only an upper bound on the
+      // reader's pace (one byte over the pipe settles as soon as that byte moves), and in
+      // Chromium 156.0.8078.129 teardown cut a 2 MiB/s reader off after a 64 KiB + 1 write.
+      ms = Math.max(ms, held / T.CLOSE_SLOW_RATE * 1000);
       for (var i = 0; i < s.durs.length; i++) ms = Math.max(ms, 2 * s.durs[i]);
       return Math.min(T.CLOSE_MAX_MS, ms);
     },

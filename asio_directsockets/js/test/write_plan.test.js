@@ -134,14 +134,19 @@ test('drainRate, guardMs: the slowest recent sample, clamped to GUARD_MIN_MS .. 
   for (const [rates, cap, want] of rows) assert.equal(P.guardMs(st({ rates }), cap, T), want, String(rates));
 });
 
-test('closeGraceMs: floor, pipe loads at the slowest rate, twice the longest write, cap', () => {
+test('closeGraceMs: floor, pipe loads at the slowest rate, a slow reader, twice the longest write, cap', () => {
   const rows = [
     ['nothing written: the quiet floor', st(), PROVEN, T.CLOSE_QUIET_MS],
-    ['8 pipe loads at the default rate', st({ bytesOut: MiB }), PROVEN, 8 * 64 * KiB / T.DEFAULT_RATE * 1000],
+    ['8 pipe loads at the slowest measured rate', st({ bytesOut: MiB, rates: [64 * KiB, MiB] }),
+      PROVEN, 8000],
+    ['at least a slow reader\'s time for a pipe load', st({ bytesOut: MiB }), PROVEN,
+      64 * KiB / T.CLOSE_SLOW_RATE * 1000],
+    ['a slow reader\'s time even when writes drained fast', st({ bytesOut: 64 * KiB + 1,
+      rates: [64 * MiB], slowSeen: true }), PROVEN, 64 * KiB / T.CLOSE_SLOW_RATE * 1000],
     ['the pipe holds at most what was written', st({ bytesOut: 1000 }), PROVEN, T.CLOSE_QUIET_MS],
     ['backpressure seen: the higher floor', st({ bytesOut: 1000, slowSeen: true }), PROVEN, T.CLOSE_MIN_MS],
     ['a bigger pipe: BIG_PIPE_ASSUMED', st({ bytesOut: 8 * MiB }), { lo: 128 * KiB, hi: Infinity },
-      8 * T.BIG_PIPE_ASSUMED / T.DEFAULT_RATE * 1000],
+      T.BIG_PIPE_ASSUMED / T.CLOSE_SLOW_RATE * 1000],
     ['a connection that stopped probing counts as a bigger pipe', st({ bytesOut: 100, noProbe: true }),
       UNKNOWN, T.CLOSE_MIN_MS],
     ['twice the longest recent write', st({ bytesOut: 1000, durs: [40, 3000, 10] }), PROVEN, 6000],
