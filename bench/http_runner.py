@@ -35,7 +35,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import runner  # noqa: E402  (meta_row)
+import runner  # noqa: E402  (meta_row, run_json)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -152,19 +152,8 @@ def run_load(args, scenario, server, opts, timing):
     merged.update(opts)
     for k, v in merged.items():
         argv += [f"--{k}", str(v)]
-    budget = 90 + float(merged.get("secs", 0))
-    try:
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=budget)
-        lines = [l for l in p.stdout.splitlines() if l.strip().startswith("{")]
-        if lines:
-            row = json.loads(lines[-1])
-            if p.returncode != 0 and "error" not in row:
-                row["error"] = f"exit {p.returncode}: {p.stderr.strip()[-300:]}"
-            return row
-        err = f"http_load exit {p.returncode}, no JSON: {p.stderr.strip()[-300:]}"
-    except subprocess.TimeoutExpired:
-        err = f"http_load timed out after {budget:.0f} s"
-    return failed_row(scenario, opts, err)
+    row, err = runner.run_json(argv, 90 + float(merged.get("secs", 0)), "http_load")
+    return row if row is not None else failed_row(scenario, opts, err)
 
 
 def failed_row(scenario, opts, err):

@@ -8,6 +8,8 @@ import os
 import statistics
 from collections import defaultdict
 
+from report import fmt  # the page's number format
+
 OURS = "ours@wasm-chromium"
 JS = "js-direct-sockets@chromium"
 NATIVE = "stock@native"
@@ -18,19 +20,6 @@ TINY = {OURS: "ours", JS: "raw JS", NATIVE: "native"}
 TARGET_JS = 1.0          # ours ÷ raw JS, every row
 TARGET_ACCEPT_S = 2.0    # 2000 connections answered within
 NAMES = ["H_TABLE", "H_TARGETS", "H_TARGET_SUMMARY", "H_LATENCY", "H_CPU"]
-
-
-def fmt(v):
-    if v is None:
-        return "–"
-    a = abs(v)
-    if a >= 10000:
-        return f"{v:,.0f}".replace(",", " ")
-    if a >= 100:
-        return f"{v:.0f}"
-    if a >= 10:
-        return f"{v:.1f}"
-    return f"{v:.2f}"
 
 
 def key_of(r):

@@ -7,23 +7,12 @@ import os
 import statistics
 from collections import defaultdict
 
+from report import fmt  # the page's number format
+
 BASE, OURS = "stock", "ours"
 TARGET = 0.95  # ours ÷ stock, every configuration (issue 13); reported, never asserted
 NAMES = ["T_TABLE", "T_SUMMARY", "T_SCALING", "T_LATENCY", "T_RUN"]
 UNITS = {"http_rr": "requests/s", "tcp_echo": "round trips/s"}
-
-
-def fmt(v):
-    if v is None:
-        return "–"
-    a = abs(v)
-    if a >= 10000:
-        return f"{v:,.0f}".replace(",", " ")
-    if a >= 100:
-        return f"{v:.0f}"
-    if a >= 10:
-        return f"{v:.1f}"
-    return f"{v:.2f}"
 
 
 def load(files):

@@ -60,6 +60,24 @@ class Server:
             self.proc.wait()
 
 
+def run_json(argv, budget, name=""):
+    """Runs a load program that prints one JSON row per measurement: (its last row, None), or
+    (None, why it gave none). A row of a program that failed gets an `error` if it has none.
+    `name` prefixes the reasons ("http_load exit 1, ..."); budget is in seconds."""
+    prefix = f"{name} " if name else ""
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=budget)
+        lines = [l for l in p.stdout.splitlines() if l.strip().startswith("{")]
+        if lines:
+            row = json.loads(lines[-1])
+            if p.returncode != 0 and "error" not in row:
+                row["error"] = f"exit {p.returncode}: {p.stderr.strip()[-300:]}"
+            return row, None
+        return None, f"{prefix}exit {p.returncode}, no JSON: {p.stderr.strip()[-300:]}"
+    except subprocess.TimeoutExpired:
+        return None, f"{prefix}timed out after {budget:.0f} s"
+
+
 def run_client(bin_dir, impl, scenario, server, port_name, opts, timing):
     args = [os.path.join(bin_dir, f"bench_client_{impl}"), scenario,
             "--port", str(server.ports[port_name]), "--server-pid", str(server.pid)]
@@ -69,19 +87,8 @@ def run_client(bin_dir, impl, scenario, server, port_name, opts, timing):
     merged.update(opts)
     for k, v in merged.items():
         args += [f"--{k}", str(v)]
-    budget = 60 + float(merged.get("secs", 2))
-    try:
-        p = subprocess.run(args, capture_output=True, text=True, timeout=budget)
-        lines = [l for l in p.stdout.splitlines() if l.strip().startswith("{")]
-        if lines:
-            row = json.loads(lines[-1])
-            if p.returncode != 0 and "error" not in row:
-                row["error"] = f"exit {p.returncode}: {p.stderr.strip()[-300:]}"
-            return row
-        err = f"exit {p.returncode}, no JSON: {p.stderr.strip()[-300:]}"
-    except subprocess.TimeoutExpired:
-        err = f"timed out after {budget:.0f} s"
-    return failed_row(impl, scenario, opts, err)
+    row, err = run_json(args, 60 + float(merged.get("secs", 2)))
+    return row if row is not None else failed_row(impl, scenario, opts, err)
 
 
 def failed_row(impl, scenario, opts, err):

@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report_threads  # noqa: E402  (summary)
-import runner  # noqa: E402  (meta_row)
+import runner  # noqa: E402  (meta_row, run_json)
 
 IMPLS = ["stock", "ours"]
 ROLE = {"http_rr": "http", "tcp_echo": "echo"}
@@ -88,19 +88,8 @@ def run_load(args, scenario, server, opts, timing):
     merged["port"] = server.port
     for k, v in merged.items():
         argv += [f"--{k}", str(v)]
-    budget = 60 + float(timing["secs"])
-    try:
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=budget)
-        lines = [l for l in p.stdout.splitlines() if l.strip().startswith("{")]
-        if lines:
-            row = json.loads(lines[-1])
-            if p.returncode != 0 and "error" not in row:
-                row["error"] = f"exit {p.returncode}: {p.stderr.strip()[-300:]}"
-            return row
-        err = f"{os.path.basename(argv[0])} exit {p.returncode}, no JSON: {p.stderr.strip()[-300:]}"
-    except subprocess.TimeoutExpired:
-        err = f"{os.path.basename(argv[0])} timed out after {budget:.0f} s"
-    return failed_row(scenario, opts, err)
+    row, err = runner.run_json(argv, 60 + float(timing["secs"]), os.path.basename(argv[0]))
+    return row if row is not None else failed_row(scenario, opts, err)
 
 
 def failed_row(scenario, opts, err):
