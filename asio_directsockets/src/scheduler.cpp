@@ -117,6 +117,10 @@ void scheduler::wake_all_runners(std::unique_lock<std::mutex>&) {
   reactor_.wake_runner(waiting_in_reactor_.load());
 }
 
+void scheduler::wake_idle_to_watch_io(std::unique_lock<std::mutex>&) {
+  if (idle_count_ > 0 && !waiting_in_reactor_.load()) idle_runners_.notify_one();
+}
+
 void scheduler::stop() {
   std::unique_lock<std::mutex> lock(mutex_);
   stopped_ = true;
@@ -153,8 +157,8 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
           // I/O if no one does: a handler may block until another handler or some I/O has run.
           if (!ready_.empty())
             wake_one_runner(lock);
-          else if (idle_count_ > 0 && !waiting_in_reactor_.load())
-            idle_runners_.notify_one();
+          else
+            wake_idle_to_watch_io(lock);
         }
         lock.unlock();
         // The unit of work ends after the handler, even if it throws.
@@ -236,7 +240,7 @@ std::size_t scheduler::run_many(long long timeout_usec, std::size_t limit,
   }
   // Leaving while others idle and no one watches I/O: one of them takes over.
   if (!lock.owns_lock()) lock.lock();
-  if (idle_count_ > 0 && !waiting_in_reactor_.load()) idle_runners_.notify_one();
+  wake_idle_to_watch_io(lock);
   return n;
 }
 

@@ -55,8 +55,8 @@ class scheduler {
   backend::reactor& get_reactor() noexcept { return reactor_; }
   // Ends when this scheduler is destroyed (with its io_context).
   context_lifetime::watch lifetime() const noexcept { return lifetime_.make_watch(); }
-  // Whether a runner is in the backend's wait (any thread; the backend's lock
-  // order makes a relaxed view enough, see poll_reactor::start_op).
+  // Whether a runner is in the backend's wait (any thread, no lock). Sequentially
+  // consistent: poll_reactor::start_op's wake-up relies on it.
   bool waiting_in_reactor() const noexcept { return waiting_in_reactor_.load(); }
   std::mutex& mutex() noexcept { return mutex_; }
 
@@ -71,6 +71,8 @@ class scheduler {
   void wake_one_runner(std::unique_lock<std::mutex>& lock);
   // Every runner looks again (stop, work ran out).
   void wake_all_runners(std::unique_lock<std::mutex>& lock);
+  // No runner watches I/O but one idles: wake it to watch (mutex held).
+  void wake_idle_to_watch_io(std::unique_lock<std::mutex>& lock);
 
   class runner_scope;
 

@@ -92,13 +92,7 @@ void poll_reactor::deregister_descriptor(descriptor_state*& state) {
     // not closed (and reused) under that I/O.
     std::lock_guard<std::mutex> lock(owner_.mutex());
     std::lock_guard<std::mutex> state_lock(state->mutex_);
-    for (auto& q : state->ops_) {
-      while (operation* op = q.pop()) {
-        op->ec_ = boost::asio::error::operation_aborted;
-        ops.push(op);
-      }
-    }
-    state->interest_.store(0);
+    abort_ops(state, ops);
     (state->prev_ ? state->prev_->next_ : registered_) = state->next_;
     if (state->next_) state->next_->prev_ = state->prev_;
     // A poll in progress may still report this descriptor; forget it there.
@@ -139,6 +133,16 @@ void poll_reactor::start_op(int op_type, descriptor_state* state, reactor_op* op
   wake_if_waiting();
 }
 
+void poll_reactor::abort_ops(descriptor_state* state, op_queue& ops) {
+  for (auto& q : state->ops_) {
+    while (operation* op = q.pop()) {
+      op->ec_ = boost::asio::error::operation_aborted;
+      ops.push(op);
+    }
+  }
+  state->interest_.store(0);
+}
+
 void poll_reactor::update_interest(descriptor_state* state) {
   short events = 0;
   for (int i = 0; i < max_ops; ++i)
@@ -155,13 +159,7 @@ void poll_reactor::cancel_ops(descriptor_state* state) {
   op_queue ops;
   {
     std::lock_guard<std::mutex> lock(state->mutex_);
-    for (auto& q : state->ops_) {
-      while (operation* op = q.pop()) {
-        op->ec_ = boost::asio::error::operation_aborted;
-        ops.push(op);
-      }
-    }
-    state->interest_.store(0);
+    abort_ops(state, ops);
   }
   owner_.post_deferred_completions(ops);
 }

@@ -98,8 +98,8 @@ class poll_reactor {
   }
   // Performs the I/O of descriptors the last wait found ready, in order,
   // until about `byte_budget` bytes have moved, and queues what finished.
-  // The scheduler calls it (its mutex held in `lock`, released around each
-  // descriptor's I/O) whenever no completion is queued, so handlers run soon
+  // The scheduler calls it (its mutex held in `lock`, released around the I/O
+  // of each batch of descriptors) whenever no completion is queued, so handlers run soon
   // after their I/O: reading every ready socket before any handler ran meant,
   // with many connections and large messages, that each handler found its
   // buffer evicted from the cache. Small transfers still go in one batch.
@@ -128,6 +128,9 @@ class poll_reactor {
   void run_ops(descriptor_state* state, int op_type, op_queue& completed);
   // Recomputes state->interest_ from its queues (state->mutex_ held).
   static void update_interest(descriptor_state* state);
+  // Moves every pending op of the descriptor to `ops`, failed with operation_aborted
+  // (state->mutex_ held).
+  static void abort_ops(descriptor_state* state, op_queue& ops);
   void drain_wakeup();
 
   scheduler& owner_;
