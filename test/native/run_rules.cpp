@@ -53,13 +53,23 @@ BOOST_AUTO_TEST_CASE(a_runner_with_nothing_to_do_while_another_waits_for_io,
   BOOST_TEST(ioc.run_for(30ms) == 0u);
   BOOST_TEST((clk::now() - start >= 25ms));
   BOOST_TEST(ioc.run_until(clk::now() + 10ms) == 0u);
-  // ... and run_one() takes the next handler, whichever runner was woken for it.
+  // ... and run_one() takes one handler and returns. The two handlers wait for
+  // each other, so one runner cannot run both and leave run_one() waiting (it
+  // may start only after both are queued, or be woken after the other took them).
+  std::atomic<int> ran{0};
+  std::atomic<int> started{0};
+  for (int i = 0; i < 2; ++i)
+    net::post(ioc, [&] {
+      ++started;
+      const auto give_up = clk::now() + 10s;
+      while (started.load() < 2 && clk::now() < give_up)
+        std::this_thread::yield();
+      ++ran;
+    });
   std::promise<std::size_t> ran_one;
   std::thread second([&] { ran_one.set_value(ioc.run_one()); });
-  std::atomic<int> ran{0};
-  for (int i = 0; i < 2; ++i)
-    net::post(ioc, [&] { ++ran; });
   BOOST_TEST(ran_one.get_future().get() == 1u);
+  BOOST_TEST(started.load() == 2);
   second.join();
   guard.reset();
   runner.join();
