@@ -32,6 +32,13 @@ struct asio_thread_context : boost::asio::detail::thread_context {
 asio_thread_context asio_thread_key;
 }  // namespace
 
+// A fairness poll (below) waits for a pass through the ready queue and, natively, for this many
+// handlers since the reactor was last visited. With short queues (a few connections, or several
+// runners sharing the queue) every pass ends after a handler or two, and a poll(2) per pass,
+// which visits every descriptor, found nothing ready half the time and cost more than the
+// handlers. In the browser the visit only collects delivered completions: every pass.
+constexpr unsigned handlers_per_fairness_poll = 16;
+
 // A browser build without pthreads has one thread: a nested run() from inside
 // the reactor's wait (the event loop turning under ASYNCIFY/JSPI) must not wait
 // for the runner it is nested in, so it never idles; it uses the reactor
@@ -88,7 +95,9 @@ void scheduler::post_deferred_completion(operation* op) {
     return;
   }
   ready_.push(op);
-  wake_one_runner(lock);
+  const wakeup w = runner_to_wake();
+  lock.unlock();
+  wake(w);
 }
 
 void scheduler::post_deferred_completions(op_queue& ops) {
@@ -100,25 +109,46 @@ void scheduler::post_deferred_completions(op_queue& ops) {
     return;
   }
   ready_.push(ops);
-  wake_one_runner(lock);
+  const wakeup w = runner_to_wake();
+  lock.unlock();
+  wake(w);
 }
 
-void scheduler::wake_one_runner(std::unique_lock<std::mutex>&) {
+scheduler::wakeup scheduler::runner_to_wake() {
   // As Boost.Asio's scheduler: an idle runner is cheaper to wake than the one in poll(2), which
-  // would have to rebuild its descriptor set.
-  if (idle_count_ > 0)
+  // would have to rebuild its descriptor set. One already signalled is not counted on twice:
+  // two posts in a row with one idle runner wake it and interrupt poll(2).
+  if (wakeup w = signal_idle_runner(); w != wakeup::none) return w;
+  return wakeup::reactor;
+}
+
+scheduler::wakeup scheduler::signal_idle_runner() {
+  if (idle_count_ <= idle_signalled_) return wakeup::none;
+  ++idle_signalled_;
+  return wakeup::idle_runner;
+}
+
+void scheduler::wake(wakeup w) {
+  // Called with the mutex released: a runner notified while it is held wakes
+  // only to block on it (glibc's condition variable does not hand the mutex
+  // over). A notify that finds the idle runner already gone (its wait timed
+  // out) is harmless: that runner is awake and looks at the queue.
+  // blocked_in_reactor_ read after the unlock is still right: a runner that saw
+  // the queue empty set it before releasing the mutex this thread took.
+  if (w == wakeup::idle_runner)
     idle_runners_.notify_one();
-  else
-    reactor_.wake_runner(waiting_in_reactor_.load());
+  else if (w == wakeup::reactor)
+    reactor_.wake_runner(blocked_in_reactor_.load());
 }
 
 void scheduler::wake_all_runners(std::unique_lock<std::mutex>&) {
+  idle_signalled_ = idle_count_;
   idle_runners_.notify_all();
-  reactor_.wake_runner(waiting_in_reactor_.load());
+  reactor_.wake_runner(blocked_in_reactor_.load());
 }
 
-void scheduler::wake_idle_to_watch_io(std::unique_lock<std::mutex>&) {
-  if (idle_count_ > 0 && !waiting_in_reactor_.load()) idle_runners_.notify_one();
+scheduler::wakeup scheduler::idle_runner_to_watch_io() {
+  return waiting_in_reactor_.load() ? wakeup::none : signal_idle_runner();
 }
 
 void scheduler::stop() {
@@ -146,21 +176,20 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
     if (!poll_due_) {
       if (!pass_end_) pass_end_ = ready_.back();  // a pass: the ops ready when it starts
       if (operation* op = ready_.pop()) {
+        ++handlers_since_poll_;
         if (op == pass_end_) {
-          poll_due_ = true;
+          poll_due_ = one_thread || handlers_since_poll_ >= handlers_per_fairness_poll;
           pass_end_ = nullptr;
         }
-        if (!one_thread) {
-          // While this handler runs, another runner takes the next one: an idle runner, else
-          // the one in poll(2) (an idle runner woken earlier may take just one handler and
-          // leave, from run_one()). Or, with nothing more queued, an idle runner goes to watch
-          // I/O if no one does: a handler may block until another handler or some I/O has run.
-          if (!ready_.empty())
-            wake_one_runner(lock);
-          else
-            wake_idle_to_watch_io(lock);
-        }
+        // While this handler runs, an idle runner takes the next one (posts each woke a
+        // runner, but a batch of I/O completions woke one for all). Or, with nothing more
+        // queued, an idle runner goes to watch I/O if no one does: a handler may block until
+        // another handler or some I/O has run. The runner in poll(2) is left there, as in
+        // Boost.Asio: work queued while it blocked interrupted it when it was queued.
+        wakeup w = wakeup::none;
+        if (!one_thread) w = !ready_.empty() ? signal_idle_runner() : idle_runner_to_watch_io();
         lock.unlock();
+        wake(w);
         // The unit of work ends after the handler, even if it throws.
         struct work_done {
           scheduler* s;
@@ -172,7 +201,10 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
     }
     // Next, the I/O of descriptors the last wait found ready, a cache-sized
     // batch at a time (see poll_reactor::perform_ready).
-    if (reactor_.perform_ready(lock, ready_, ready_io_batch_bytes)) continue;
+    ++performing_io_;
+    const bool performed = reactor_.perform_ready(lock, ready_, ready_io_batch_bytes);
+    --performing_io_;
+    if (performed) continue;
     const bool nothing_ready = ready_.empty();
     if (nothing_ready) {
       if (outstanding_work_.load(std::memory_order_acquire) == 0) {
@@ -182,8 +214,11 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
       }
       if (waited && timeout_usec >= 0) return 0;
     }
-    if (!one_thread && waiting_in_reactor_.load()) {
-      // Another runner waits for I/O and timers; it, or a post, hands work over.
+    if (!one_thread && (waiting_in_reactor_.load() || performing_io_ > 0)) {
+      // Another runner waits for I/O and timers; it, or a post, hands work over. Or another
+      // runner does the I/O the last poll found ready: its completions come next, and a poll
+      // now would find little (each poll(2) costs a visit to every descriptor). That runner
+      // polls, or wakes an idle one to, when it has run them.
       if (timeout_usec == 0) return 0;
       ++idle_count_;
       if (timeout_usec < 0)
@@ -191,17 +226,22 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
       else
         idle_runners_.wait_for(lock, std::chrono::microseconds(timeout_usec));
       --idle_count_;
+      if (idle_signalled_ > 0) --idle_signalled_;
       if (timeout_usec >= 0) waited = true;
       continue;
     }
     // Wait for I/O only when nothing is ready; otherwise just poll it, so a
     // busy ready queue still lets new I/O in.
     op_queue completed;
+    const long long wait_usec = nothing_ready ? timeout_usec : 0;
     waiting_in_reactor_.store(true);
-    const bool may_continue = reactor_.run(lock, nothing_ready ? timeout_usec : 0, completed);
+    blocked_in_reactor_.store(wait_usec != 0);
+    const bool may_continue = reactor_.run(lock, wait_usec, completed);
+    blocked_in_reactor_.store(false);
     waiting_in_reactor_.store(false);
     poll_due_ = false;
     pass_end_ = nullptr;
+    handlers_since_poll_ = 0;
     ready_.push(completed);
     if (!may_continue && ready_.empty()) {
       // Browser callback mode: the reactor attached this context to the JS
@@ -210,7 +250,8 @@ std::size_t scheduler::do_run_one(std::unique_lock<std::mutex>& lock, long long 
       return 0;
     }
     // More than this runner can take at once: the I/O of several descriptors.
-    if (idle_count_ > 0 && reactor_.has_ready()) idle_runners_.notify_one();
+    if (reactor_.has_ready() && signal_idle_runner() == wakeup::idle_runner)
+      idle_runners_.notify_one();
     if (nothing_ready) waited = true;
   }
   return 0;
@@ -238,9 +279,13 @@ std::size_t scheduler::run_many(long long timeout_usec, std::size_t limit,
     }
     n += ran;
   }
-  // Leaving while others idle and no one watches I/O: one of them takes over.
+  // Leaving with work queued (run_one(), a deadline): another runner takes it. Or, leaving
+  // while others idle and no one watches I/O: one of them takes over.
   if (!lock.owns_lock()) lock.lock();
-  wake_idle_to_watch_io(lock);
+  const wakeup w =
+      !one_thread && !ready_.empty() && !stopped_ ? runner_to_wake() : idle_runner_to_watch_io();
+  lock.unlock();
+  wake(w);
   return n;
 }
 

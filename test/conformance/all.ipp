@@ -14,6 +14,7 @@
 #include "legacy.ipp"
 #include "options.ipp"
 #include "overload_sets.ipp"
+#include "read_readiness.ipp"
 #include "resolver.ipp"
 #include "scale.ipp"
 #include "signals.ipp"

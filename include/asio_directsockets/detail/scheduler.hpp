@@ -55,9 +55,10 @@ class scheduler {
   backend::reactor& get_reactor() noexcept { return reactor_; }
   // Ends when this scheduler is destroyed (with its io_context).
   context_lifetime::watch lifetime() const noexcept { return lifetime_.make_watch(); }
-  // Whether a runner is in the backend's wait (any thread, no lock). Sequentially
-  // consistent: poll_reactor::start_op's wake-up relies on it.
-  bool waiting_in_reactor() const noexcept { return waiting_in_reactor_.load(); }
+  // Whether a runner is in the backend's wait and may block there (any thread, no lock): only
+  // then does new work need to interrupt it. Sequentially consistent: poll_reactor::start_op's
+  // wake-up relies on it.
+  bool blocked_in_reactor() const noexcept { return blocked_in_reactor_.load(); }
   std::mutex& mutex() noexcept { return mutex_; }
 
  private:
@@ -66,13 +67,18 @@ class scheduler {
   std::size_t do_run_one(std::unique_lock<std::mutex>& lock, long long timeout_usec, bool& yielded);
   std::size_t run_many(long long timeout_usec, std::size_t limit,
                        const std::chrono::steady_clock::time_point* deadline);
-  // Work was queued (mutex held): an idle runner takes it, else the one in
-  // the reactor is interrupted.
-  void wake_one_runner(std::unique_lock<std::mutex>& lock);
-  // Every runner looks again (stop, work ran out).
+  // Which runner to wake is decided with the mutex held and done after it is
+  // released (wake).
+  enum class wakeup { none, idle_runner, reactor };
+  // Work was queued: an idle runner takes it, else the one in the reactor is interrupted.
+  wakeup runner_to_wake();
+  // An idle runner not yet signalled, counted as signalled; none if there is none.
+  wakeup signal_idle_runner();
+  // No runner watches I/O but one idles: it goes to watch.
+  wakeup idle_runner_to_watch_io();
+  void wake(wakeup w);
+  // Every runner looks again (stop, work ran out; mutex held).
   void wake_all_runners(std::unique_lock<std::mutex>& lock);
-  // No runner watches I/O but one idles: wake it to watch (mutex held).
-  void wake_idle_to_watch_io(std::unique_lock<std::mutex>& lock);
 
   class runner_scope;
 
@@ -82,16 +88,20 @@ class scheduler {
   // through the ready queue, so handlers that keep re-queueing work (a loop
   // of immediate completions) cannot starve I/O. A pass is the ops that were
   // ready when it began; pass_end_ is the last of them, and popping it makes
-  // a poll due.
+  // a poll due (natively, once a few handlers have run: scheduler.cpp).
   operation* pass_end_ = nullptr;
   bool poll_due_ = false;
+  unsigned handlers_since_poll_ = 0;  // since a runner last visited the reactor
   std::atomic<std::size_t> outstanding_work_{0};
   bool stopped_ = false;
   std::atomic<bool> waiting_in_reactor_{false};  // written with mutex_ held
+  std::atomic<bool> blocked_in_reactor_{false};  // in it with a wait that may block (mutex_ held)
   bool shutdown_ = false;
   // Runners with nothing to run while another waits in the reactor.
   std::condition_variable idle_runners_;
   std::size_t idle_count_ = 0;
+  std::size_t idle_signalled_ = 0;  // notified but not yet awake
+  std::size_t performing_io_ = 0;   // runners in reactor_.perform_ready()
   backend::reactor reactor_;
   // Declared first-destroyed: objects see the context gone once the reactor
   // and queues are being torn down.

@@ -77,6 +77,7 @@ poll_reactor::descriptor_state* poll_reactor::register_descriptor(int fd) {
   // registration; that entry then only retries this descriptor's queued ops
   // (at worst one would-block attempt), so the list is left as it is.
   state->fd_ = fd;
+  state->read_drained_ = false;
   state->prev_ = nullptr;
   state->next_ = registered_;
   if (registered_) registered_->prev_ = state;
@@ -119,17 +120,31 @@ void poll_reactor::start_op(int op_type, descriptor_state* state, reactor_op* op
     q.push(op);  // behind others: the descriptor is already polled for this
     return;
   }
-  if (allow_speculative && op->perform() == reactor_op::done) {
-    lock.unlock();
-    owner_.post_deferred_completion(op);
-    return;
+  const short before = state->interest_.load(std::memory_order_relaxed);
+  // After a read that drained the stream, a read attempted now would only find nothing (one
+  // wasted system call per message of a request/response loop); poll(2), still asked for the
+  // descriptor's readiness, says when there is more. Without that interest, try: data may have
+  // come in unwatched.
+  const bool drained = op_type == read_op && op->waits_for_stream_data() && state->read_drained_ &&
+                       (before & POLLIN);
+  if (allow_speculative && !drained) {
+    const reactor_op::status st = op->perform();
+    if (st != reactor_op::not_done) {
+      if (op_type == read_op) state->read_drained_ = st == reactor_op::done_and_exhausted;
+      lock.unlock();
+      owner_.post_deferred_completion(op);
+      return;
+    }
   }
   q.push(op);
-  update_interest(state);
-  lock.unlock();
+  const short wanted = before | poll_events[op_type];
+  if (wanted == before) return;  // still polled for since the last read: no interrupt
   // The poll set grows. Sequentially consistent, as the runner's side: it sets
-  // waiting_in_reactor and then reads interest_, this stores interest_ and then reads
-  // waiting_in_reactor, so either it polls for the op or this interrupts it.
+  // blocked_in_reactor and then reads interest_, this stores interest_ and then reads
+  // blocked_in_reactor, so either it polls for the op or this interrupts it (a poll that does
+  // not block is followed by a fresh poll set).
+  state->interest_.store(wanted);
+  lock.unlock();
   wake_if_waiting();
 }
 
@@ -143,11 +158,8 @@ void poll_reactor::abort_ops(descriptor_state* state, op_queue& ops) {
   state->interest_.store(0);
 }
 
-void poll_reactor::update_interest(descriptor_state* state) {
-  short events = 0;
-  for (int i = 0; i < max_ops; ++i)
-    if (!state->ops_[i].empty()) events |= poll_events[i];
-  state->interest_.store(events);
+void poll_reactor::drop_interest(descriptor_state* state, int op_type) {
+  state->interest_.store(state->interest_.load(std::memory_order_relaxed) & ~poll_events[op_type]);
 }
 
 void poll_reactor::post_immediate_completion(operation* op) {
@@ -169,7 +181,7 @@ void poll_reactor::cancel_by_key(descriptor_state* state, int op_type, void* key
   {
     std::lock_guard<std::mutex> lock(state->mutex_);
     op = state->ops_[op_type].remove_by_key(key);
-    if (op) update_interest(state);
+    if (op && state->ops_[op_type].empty()) drop_interest(state, op_type);
   }
   if (!op) return;
   op->ec_ = boost::asio::error::operation_aborted;
@@ -222,7 +234,7 @@ void poll_reactor::finish_timers(op_queue& completed) {
 }
 
 void poll_reactor::wake_if_waiting() {
-  if (owner_.waiting_in_reactor()) interrupt();
+  if (owner_.blocked_in_reactor()) interrupt();
 }
 
 void poll_reactor::interrupt() {
@@ -248,13 +260,27 @@ void poll_reactor::drain_wakeup() {
 }
 
 void poll_reactor::run_ops(descriptor_state* state, int op_type, op_queue& completed) {
-  op_queue& q = state->ops_[op_type];  // state->mutex_ held
+  op_queue& q = state->ops_[op_type];                    // state->mutex_ held
+  if (op_type == read_op) state->read_drained_ = false;  // readiness reported: look again
+  if (q.empty()) {
+    // Readiness nobody waits for (a read's kept interest, or an error or
+    // hang-up reported for every kind): stop polling for it until an op asks.
+    drop_interest(state, op_type);
+    return;
+  }
   while (reactor_op* op = static_cast<reactor_op*>(q.front())) {
-    if (op->perform() == reactor_op::not_done) break;
+    const reactor_op::status st = op->perform();
+    if (st == reactor_op::not_done) break;
+    if (op_type == read_op) state->read_drained_ = st == reactor_op::done_and_exhausted;
     q.pop();
     completed.push(op);
   }
-  if (q.empty()) update_interest(state);
+  // A read interest outlives its ops: a stream is read in a loop, whose next
+  // read usually starts (and would block) before more data arrives, and then
+  // finds the descriptor still polled for, with no interrupt of poll(2) to
+  // add it back. Boost.Asio's epoll reactor gets the same by registering each
+  // descriptor once. If data comes first, the next poll reports it once.
+  if (q.empty() && op_type != read_op) drop_interest(state, op_type);
 }
 
 bool poll_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_usec,

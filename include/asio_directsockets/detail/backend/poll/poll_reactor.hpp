@@ -34,9 +34,13 @@ class poll_reactor {
     friend class poll_reactor;
     std::mutex mutex_;  // guards ops_ and the I/O performed for them
     op_queue ops_[max_ops];
-    // The poll(2) events ops_ asks for, kept in step with ops_ (under mutex_) so that building
-    // the poll set needs no descriptor's lock; see poll_reactor::start_op for the ordering.
+    // The poll(2) events polled for: those ops_ asks for, and a read's after its ops are done
+    // (run_ops says why). Written under mutex_, read without it to build the poll set; see
+    // poll_reactor::start_op for the ordering.
     std::atomic<short> interest_{0};
+    // The last read drained the stream and poll(2) has reported nothing since (under mutex_):
+    // the next read waits for readiness without trying first, while still polled for.
+    bool read_drained_ = false;
     // The rest is guarded by the scheduler's mutex.
     int fd_ = -1;
     short ready_events_ = 0;  // poll(2) results not yet acted on
@@ -126,8 +130,8 @@ class poll_reactor {
   void dispatch_poll_results(op_queue& completed);
   void finish_timers(op_queue& completed);
   void run_ops(descriptor_state* state, int op_type, op_queue& completed);
-  // Recomputes state->interest_ from its queues (state->mutex_ held).
-  static void update_interest(descriptor_state* state);
+  // Stops polling the descriptor for op_type's event (state->mutex_ held).
+  static void drop_interest(descriptor_state* state, int op_type);
   // Moves every pending op of the descriptor to `ops`, failed with operation_aborted
   // (state->mutex_ held).
   static void abort_ops(descriptor_state* state, op_queue& ops);

@@ -27,7 +27,9 @@ class read_op_base : public reactor_op {
         buffers_(buffers),
         flags_(flags),
         is_stream_(is_stream),
-        is_socket_(is_socket) {}
+        is_socket_(is_socket) {
+    waits_for_stream_data_ = is_stream && boost::asio::buffer_size(buffers) != 0;
+  }
 
   std::tuple<error_code, std::size_t> take_result(const error_code& ec, std::size_t n, bool) {
     return {ec, n};
@@ -42,7 +44,10 @@ class read_op_base : public reactor_op {
             ? socket_ops::recv(self->fd_, b.iov, b.count, self->flags_, self->is_stream_,
                                b.all_empty(), self->ec_, self->bytes_)
             : socket_ops::read(self->fd_, b.iov, b.count, b.all_empty(), self->ec_, self->bytes_);
-    return finished ? done : not_done;
+    if (!finished) return not_done;
+    // Only a stream says it is drained by a short read (a datagram is one per call).
+    const bool drained = self->is_stream_ && !self->ec_ && self->bytes_ < b.total;
+    return drained ? done_and_exhausted : done;
   }
 
   int fd_;
