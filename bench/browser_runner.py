@@ -138,12 +138,7 @@ class Websockify:
         raise RuntimeError("websockify did not start")
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        runner.stop_process(self.proc, timeout=5)
 
 
 def browser_row(driver, client, scenario, port, server, opts, timing, proxy_pid=None):

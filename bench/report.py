@@ -66,26 +66,32 @@ def fmt(v):
     return f"{v:.2f}"
 
 
+def load_jsonl(files):
+    """(measurement rows, error rows, meta rows) of the given .jsonl files, each row tagged with
+    the name of its file in "_file" (the runners' output; the three report parts read it)."""
+    rows, errors, meta = [], [], []
+    for path in files:
+        for line in open(path):
+            line = line.strip()
+            if not line:
+                continue
+            r = json.loads(line)
+            r["_file"] = os.path.basename(path)
+            if r.get("kind", "measurement").startswith("meta"):
+                meta.append(r)
+            else:
+                (errors if "error" in r else rows).append(r)
+    return rows, errors, meta
+
+
 def variant_of(row):
     return row.get("variant") or f"{row['impl']}@{row['platform']}"
 
 
 class Data:
     def __init__(self, files):
-        self.rows, self.meta, self.errors, self.files = [], [], [], files
-        for path in files:
-            for line in open(path):
-                line = line.strip()
-                if not line:
-                    continue
-                r = json.loads(line)
-                r["_file"] = os.path.basename(path)
-                if r.get("kind", "measurement").startswith("meta"):
-                    self.meta.append(r)
-                elif "error" in r:
-                    self.errors.append(r)
-                else:
-                    self.rows.append(r)
+        self.files = files
+        self.rows, self.errors, self.meta = load_jsonl(files)
         self.raw = self.rows
         order = [v for v in VARIANT_LABELS]
         seen = []

@@ -3,12 +3,10 @@ http_runner.py): the in-browser Beast server (examples/http_server as wasm) agai
 server on TCPServerSocket in the same kind of page and the same program natively on stock
 Boost.Asio, all driven by one native load generator. report.py calls blocks(). Tables only (no
 plots), so the section needs nothing beyond the standard library."""
-import json
-import os
 import statistics
 from collections import defaultdict
 
-from report import fmt  # the page's number format
+from report import fmt, load_jsonl  # the page's number format, its .jsonl reader
 
 OURS = "ours@wasm-chromium"
 JS = "js-direct-sockets@chromium"
@@ -52,17 +50,7 @@ def unit(scenario):
 
 class HttpData:
     def __init__(self, files):
-        self.rows, self.errors = [], []
-        for path in files:
-            for line in open(path):
-                line = line.strip()
-                if not line:
-                    continue
-                r = json.loads(line)
-                if r.get("kind", "measurement").startswith("meta"):
-                    continue
-                r["_file"] = os.path.basename(path)
-                (self.errors if "error" in r else self.rows).append(r)
+        self.rows, self.errors, _ = load_jsonl(files)
         # (key, variant, metric) -> [(round, file, value)]
         self.values = defaultdict(list)
         self.failed = defaultdict(int)      # (key, variant) -> failed requests over all rounds

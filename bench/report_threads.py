@@ -2,34 +2,15 @@
 threads_runner.py): bench/threads/pool_server.cpp on stock Boost.Asio and on asio_directsockets,
 one io_context run by 1 and 2 threads, driven by one load generator. report.py calls blocks();
 threads_runner.py calls summary() for the JSON it prints at the end. Standard library only."""
-import json
-import os
 import statistics
 from collections import defaultdict
 
-from report import fmt  # the page's number format
+from report import fmt, load_jsonl  # the page's number format, its .jsonl reader
 
 BASE, OURS = "stock", "ours"
 TARGET = 0.95  # ours ÷ stock, every configuration (issue 13); reported, never asserted
 NAMES = ["T_TABLE", "T_SUMMARY", "T_SCALING", "T_LATENCY", "T_RUN"]
 UNITS = {"http_rr": "requests/s", "tcp_echo": "round trips/s"}
-
-
-def load(files):
-    """(measurement rows, error rows, meta rows) of the given .jsonl files."""
-    rows, errors, meta = [], [], []
-    for path in files:
-        for line in open(path):
-            line = line.strip()
-            if not line:
-                continue
-            r = json.loads(line)
-            r["_file"] = os.path.basename(path)
-            if r.get("kind", "measurement").startswith("meta"):
-                meta.append(r)
-            else:
-                (errors if "error" in r else rows).append(r)
-    return rows, errors, meta
 
 
 def key_of(r):
@@ -193,7 +174,7 @@ def blocks(files):
     none = {n: "_no thread-pool results (run `bench/run.sh --threads`)_\n" for n in NAMES}
     if not files:
         return none
-    rows, errors, meta = load(files)
+    rows, errors, meta = load_jsonl(files)
     if not rows:
         return none
     d = Data(rows)

@@ -22,14 +22,13 @@ the rounds and the per-round ratios). report_threads.py makes the section of the
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import report_threads  # noqa: E402  (summary)
-import runner  # noqa: E402  (meta_row, run_json)
+import runner  # noqa: E402  (meta_row, run_json, stop_process)
 
 IMPLS = ["stock", "ours"]
 ROLE = {"http_rr": "http", "tcp_echo": "echo"}
@@ -67,13 +66,7 @@ class Server:
         return self.proc.poll() is None
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        runner.stop_process(self.proc)
 
 
 def run_load(args, scenario, server, opts, timing):
