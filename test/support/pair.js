@@ -5,13 +5,16 @@
 // examples, natively, as WebAssembly under Node, and inside headless Chromium.
 //
 //   node pair.js --server '<json argv>' [--ready TEXT] [--server ... [--ready ...]]...
-//                [--client '<json argv>' [--stdin TEXT] --expect TEXT...]...
+//                [--client '<json argv>' [--stdin TEXT] [--exit CODE] --expect TEXT...]...
 //
 // Ready means: the server printed a line containing TEXT (--ready), or
 // 127.0.0.1:N accepts a TCP connection (--ready accepting:N, N may be {port+1}),
 // or else 127.0.0.1:{port} accepts one. Several servers start in order, each
 // once the previous one is ready (e.g. a proxy in front of an echo server),
 // and stop in reverse order.
+//
+// A client passes if it exits with CODE (default 0) and its output (stdout, then stderr)
+// contains every --expect TEXT: error cases expect the exit status and the message.
 //
 // --stdin gives the client TEXT on its standard input (then end of file); without
 // it the client's standard input is empty.
@@ -35,7 +38,11 @@ function parseArgs(argv) {
       if (!out.servers.length) throw new Error('--ready before any --server');
       out.servers[out.servers.length - 1].ready = value;
     }
-    else if (flag === '--client') out.clients.push({ argv: JSON.parse(value), expect: [], stdin: null });
+    else if (flag === '--client') out.clients.push({ argv: JSON.parse(value), expect: [], stdin: null, exit: 0 });
+    else if (flag === '--exit') {
+      if (!out.clients.length) throw new Error('--exit before any --client');
+      out.clients[out.clients.length - 1].exit = Number(value);
+    }
     else if (flag === '--stdin') {
       if (!out.clients.length) throw new Error('--stdin before any --client');
       out.clients[out.clients.length - 1].stdin = value;
@@ -155,12 +162,13 @@ async function main() {
       const r = await run(argv, CLIENT_LIMIT_MS, c.stdin);
       process.stdout.write(r.stdout.split('\n').map((l) => `  | ${l}`).join('\n') + '\n');
       if (r.stderr) process.stdout.write(r.stderr.split('\n').map((l) => `  ! ${l}`).join('\n') + '\n');
-      if (r.code !== 0) {
-        console.log(`FAIL: client exited with ${r.code ?? r.signal}${r.signal === 'SIGKILL' ? ' (timed out)' : ''}`);
+      if (r.code !== c.exit) {
+        console.log(`FAIL: client exited with ${r.code ?? r.signal}${r.signal === 'SIGKILL' ? ' (timed out)' : ''}` +
+                    (c.exit ? ` (expected ${c.exit})` : ''));
         failed = true;
       }
       for (const text of c.expect) {
-        if (!r.stdout.includes(text)) {
+        if (!(r.stdout + r.stderr).includes(text)) {
           console.log(`FAIL: client output lacks ${JSON.stringify(text)}`);
           failed = true;
         }
