@@ -61,6 +61,24 @@ file(STRINGS "${_ads_ossl_root}/include/openssl/opensslv.h" _ads_ossl_version
 string(REGEX REPLACE ".*\"(.*)\".*" "\\1" _ads_ossl_version "${_ads_ossl_version}")
 message(STATUS "wasm OpenSSL ${_ads_ossl_version}: ${_ads_ossl_root}")
 
+# Trust (docs/tls.md): the browser has no system store, so a PEM bundle is embedded where the wasm
+# OpenSSL looks by default (its OPENSSLDIR is /etc/ssl, build.sh): ssl::context's
+# set_default_verify_paths() then works unchanged, as natively.
+set(ASIO_DS_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt" CACHE FILEPATH
+    "PEM roots embedded in wasm TLS programs as /etc/ssl/cert.pem (empty: none)")
+if(ASIO_DS_CA_BUNDLE)
+  if(NOT EXISTS "${ASIO_DS_CA_BUNDLE}")
+    message(FATAL_ERROR "ASIO_DS_CA_BUNDLE=${ASIO_DS_CA_BUNDLE} does not exist. Install Debian's "
+      "ca-certificates, point ASIO_DS_CA_BUNDLE at a PEM file of your roots, or set it empty to "
+      "embed none (then load roots at run time: docs/tls.md).")
+  endif()
+  target_link_options(asio_directsockets_ssl INTERFACE
+    "SHELL:--embed-file ${ASIO_DS_CA_BUNDLE}@/etc/ssl/cert.pem")
+  set_property(TARGET asio_directsockets_ssl APPEND PROPERTY INTERFACE_LINK_DEPENDS
+               "${ASIO_DS_CA_BUNDLE}")
+  message(STATUS "wasm TLS programs embed ${ASIO_DS_CA_BUNDLE} as /etc/ssl/cert.pem")
+endif()
+
 # Only this prefix's include/ (never a system include dir: that would bring glibc headers into
 # a wasm build). libssl before libcrypto, which it needs.
 target_include_directories(asio_directsockets_ssl SYSTEM INTERFACE "${_ads_ossl_root}/include")

@@ -5,7 +5,8 @@
 #   3. the WebAssembly build (Direct Sockets backend) run under Node, with the
 #      Node implementation of Direct Sockets: the conformance suite (minus the cases
 #      labelled as impossible on Direct Sockets, see docs/browser.md), Beast's own
-#      examples ported by their alias line, and this project's examples
+#      examples ported by their alias line, and this project's examples (TLS ones included:
+#      OpenSSL built for wasm, docs/tls.md)
 #   4. the JS side: Node Direct Sockets implementation and the bridge (node --test)
 #   5. the browser, from the same wasm build: the conformance suite, bulk-integrity
 #      tests and the examples in real headless Chromium with real Direct Sockets (page
@@ -41,7 +42,7 @@ step setup "setup: packages, Chromium, npm tools"
 .ci/setup
 
 step native "native build and tests"
-cmake -S . -B build/native -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build/native -DCMAKE_BUILD_TYPE=RelWithDebInfo -DASIO_DS_WITH_OPENSSL=ON >/dev/null
 cmake --build build/native -j"$jobs"
 (cd build/native && ctest --output-on-failure -j1)
 
@@ -54,9 +55,10 @@ cmake --build build/sanitize -j"$jobs" --target conformance_ours native_only soa
 (cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j1 -E conformance_boost_asio)
 
-step wasm_build "WebAssembly build"
+step wasm_build "WebAssembly build (with TLS: OpenSSL built for wasm once per machine, docs/tls.md)"
 export NODE_PATH=/usr/share/nodejs
 emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_TESTS=ON \
+  -DASIO_DS_WITH_OPENSSL=ON \
   "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch;-r;$root/asio_directsockets/js/node/register.js" \
   >/dev/null
 cmake --build build/wasm -j"$jobs"

@@ -20,8 +20,11 @@ set -euo pipefail
 # Bump when the way the libraries are built changes: every cached build is then redone.
 readonly RECIPE_REVISION=1
 # Issue 14's measured recipe: portable C, no threads, static, no engines or loadable modules.
+# --openssldir: the paths compiled into libcrypto are those of the program's (Emscripten) file
+# system, not of this machine: the default trust store is /etc/ssl/cert.pem, where
+# cmake/openssl.cmake embeds the CA bundle (docs/tls.md, "Trust").
 readonly CONFIGURE_ARGS=(linux-generic32 no-asm no-threads no-shared no-dso no-engine
-                         no-afalgeng no-tests)
+                         no-afalgeng no-tests --openssldir=/etc/ssl)
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/asio_directsockets/openssl-wasm"
 source_dir=""
