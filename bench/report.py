@@ -413,11 +413,14 @@ def main():
     # The native half (stock vs ours, native.jsonl) and the browser half (browser*.jsonl, with
     # its own stock@native client measured in the same run) are reported each from its own files.
     # The HTTP server benchmark (http*.jsonl, bench/http_runner.py) and the thread-pool benchmark
-    # (threads*.jsonl, bench/threads_runner.py) have sections of their own.
+    # (threads*.jsonl, bench/threads_runner.py) and the TLS benchmark (tls*.jsonl,
+    # bench/tls_runner.py) have sections of their own.
     browser_files = [f for f in files if os.path.basename(f).startswith("browser")]
     http_files = [f for f in files if os.path.basename(f).startswith("http")]
     threads_files = [f for f in files if os.path.basename(f).startswith("threads")]
-    d = Data([f for f in files if f not in browser_files + http_files + threads_files] or files)
+    tls_files = [f for f in files if os.path.basename(f).startswith("tls")]
+    d = Data([f for f in files if f not in browser_files + http_files + threads_files + tls_files]
+             or files)
     made = plots(d, a.img_dir)
     rel_img = os.path.relpath(a.img_dir, os.path.dirname(os.path.abspath(a.out)))
 
@@ -451,6 +454,8 @@ def main():
     blocks.update(report_http.blocks(http_files))
     import report_threads
     blocks.update(report_threads.blocks(threads_files))
+    import report_tls
+    blocks.update(report_tls.blocks(tls_files))
     blocks["META"] = meta_block(Data(files))
     del small
     text = open(a.template).read()

@@ -13,11 +13,15 @@
 #   bench/run.sh --threads  the thread-pool benchmark: bench/threads/pool_server.cpp (a Beast HTTP
 #                           server and a TCP echo server on one io_context run by 1 and 2
 #                           threads) on stock Boost.Asio vs asio_directsockets, ~3 minutes
-#   bench/run.sh --all      all four, one after the other
-#   bench/run.sh --quick    a smoke run of the chosen part (about 2, 3, 1 or 1/2 minutes)
+#   bench/run.sh --tls      the TLS benchmark: handshake time and 64 MiB downloads over TLS vs plain
+#                           TCP, one client program natively (stock Boost.Asio, asio_directsockets)
+#                           and as wasm in headless Chromium, ~3 minutes (+ the wasm OpenSSL build
+#                           once per machine, docs/tls.md)
+#   bench/run.sh --all      all five, one after the other
+#   bench/run.sh --quick    a smoke run of the chosen part (about 2, 3, 1, 1/2 or 1/2 minutes)
 #   bench/run.sh --report   only regenerate docs/benchmarks.md from the results
-# Extra arguments go to runner.py, browser_runner.py, http_runner.py or threads_runner.py (e.g.
-# --rounds 4, --only tcp_echo,udp_rr); with --all they go to all four.
+# Extra arguments go to runner.py, browser_runner.py, http_runner.py, threads_runner.py or
+# tls_runner.py (e.g. --rounds 4, --only tcp_echo,udp_rr); with --all they go to all five.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -30,6 +34,7 @@ native=1
 browser=0
 http=0
 threads=0
+tls=0
 runner_args=()
 for a in "$@"; do
   case "$a" in
@@ -37,7 +42,8 @@ for a in "$@"; do
     --browser) native=0; browser=1 ;;
     --http) native=0; http=1 ;;
     --threads) native=0; threads=1 ;;
-    --all) native=1; browser=1; http=1; threads=1 ;;
+    --tls) native=0; tls=1 ;;
+    --all) native=1; browser=1; http=1; threads=1; tls=1 ;;
     *) runner_args+=("$a") ;;
   esac
 done
@@ -50,7 +56,7 @@ need=()
 if [ "$native" = 1 ] || [ "$browser" = 1 ]; then
   "$py" -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
 fi
-if { [ "$browser" = 1 ] || [ "$http" = 1 ]; } && [ "$report_only" = 0 ]; then
+if { [ "$browser" = 1 ] || [ "$http" = 1 ] || [ "$tls" = 1 ]; } && [ "$report_only" = 0 ]; then
   command -v em++ >/dev/null || need+=(emscripten)
   [ -x /usr/lib/chromium/chromium-shell ] || need+=(chromium-shell)
   if [ "$browser" = 1 ]; then command -v websockify >/dev/null || need+=(websockify); fi
@@ -64,19 +70,21 @@ fi
 if [ "$report_only" = 0 ]; then
   t0=$(date +%s)
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_BENCH=ON \
-    -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
+    -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_WITH_OPENSSL="$tls" >/dev/null
   targets=()
   if [ "$native" = 1 ] || [ "$browser" = 1 ]; then targets+=(bench); fi
   if [ "$http" = 1 ]; then targets+=(bench_http); fi
   if [ "$threads" = 1 ]; then targets+=(bench_threads); fi
+  if [ "$tls" = 1 ]; then targets+=(bench_tls); fi
   cmake --build "$build" --target "${targets[@]}" -j2
-  if [ "$browser" = 1 ] || [ "$http" = 1 ]; then
+  if [ "$browser" = 1 ] || [ "$http" = 1 ] || [ "$tls" = 1 ]; then
     export NODE_PATH=/usr/share/nodejs
     emcmake cmake -S "$root" -B "$wasm_build" -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_BENCH=ON \
-      -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF >/dev/null
+      -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_WITH_OPENSSL="$tls" >/dev/null
     targets=()
     if [ "$browser" = 1 ]; then targets+=(bench_browser); fi
     if [ "$http" = 1 ]; then targets+=(bench_http_browser); fi
+    if [ "$tls" = 1 ]; then targets+=(bench_tls_browser); fi
     cmake --build "$wasm_build" --target "${targets[@]}" -j2
   fi
   echo "build took $(( $(date +%s) - t0 )) s" >&2
@@ -102,6 +110,12 @@ if [ "$report_only" = 0 ]; then
       ${runner_args[@]+"${runner_args[@]}"} || echo "some thread-pool measurements failed (see the report)" >&2
     echo "thread-pool results: $here/results/threads.jsonl; tables in docs/benchmarks.md" \
          "(#a-thread-pool-server-natively)" >&2
+  fi
+  if [ "$tls" = 1 ]; then
+    "$py" "$here/tls_runner.py" --native-bin-dir "$build/bench" \
+      --wasm-dir "$wasm_build/bench/browser" --out "$here/results/tls.jsonl" \
+      ${runner_args[@]+"${runner_args[@]}"} || echo "some TLS measurements failed (see the report)" >&2
+    echo "TLS results: $here/results/tls.jsonl; table in docs/benchmarks.md (#tls-in-the-browser)" >&2
   fi
 fi
 "$py" "$here/report.py"
