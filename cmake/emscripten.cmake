@@ -7,7 +7,11 @@ target_sources(asio_directsockets PRIVATE
   asio_directsockets/src/backend/direct_sockets/addresses.cpp
   asio_directsockets/src/backend/direct_sockets/browser_reactor.cpp
   asio_directsockets/src/backend/direct_sockets/descriptors.cpp
-  asio_directsockets/src/backend/direct_sockets/operations.cpp)
+  asio_directsockets/src/backend/direct_sockets/operations.cpp
+  asio_directsockets/src/backend/direct_sockets/uncaught_exception.cpp)
+# ads_describe_exception (uncaught_exception.cpp) is called only from JS (js/runtime/uncaught.js):
+# pull its object out of the static library into every program.
+target_link_options(asio_directsockets PUBLIC "-Wl,--undefined=ads_describe_exception")
 # How blocking-mode programs suspend on the browser's event loop: JSPI (V8's JavaScript Promise
 # Integration; needs wasm exceptions, Chromium 137+ or Node 25+) or ASYNCIFY (a code transform;
 # JS exceptions; any engine). The choice is the whole build's: every object of a program must
@@ -48,6 +52,18 @@ foreach(_ads_js IN LISTS ASIO_DS_JS_LIBRARIES)
     "$<BUILD_INTERFACE:${_ads_js}>" "$<INSTALL_INTERFACE:${_ads_js_installed}>")
 endforeach()
 install(FILES ${ASIO_DS_JS_LIBRARIES} DESTINATION ${ASIO_DS_JS_INSTALL_DIR})
+# Not the bridge: uncaught C++ exceptions reported with type and what() (js/runtime/uncaught.js,
+# C++ side uncaught_exception.cpp).
+set(ASIO_DS_UNCAUGHT_JS "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/runtime/uncaught.js")
+set(_ads_uncaught_installed
+    "$<INSTALL_PREFIX>/${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/runtime/uncaught.js")
+target_link_options(asio_directsockets PUBLIC
+  "$<BUILD_INTERFACE:--js-library=${ASIO_DS_UNCAUGHT_JS}>"
+  "$<INSTALL_INTERFACE:--js-library=${_ads_uncaught_installed}>")
+set_property(TARGET asio_directsockets APPEND PROPERTY INTERFACE_LINK_DEPENDS
+  "$<BUILD_INTERFACE:${ASIO_DS_UNCAUGHT_JS}>" "$<INSTALL_INTERFACE:${_ads_uncaught_installed}>")
+install(FILES ${ASIO_DS_UNCAUGHT_JS}
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/runtime)
 
 # Blocking mode: run() suspends on the JS event loop (unchanged programs).
 # Link a program with this to get it; see docs/browser.md for the cost.

@@ -56,8 +56,15 @@ __ATMAIN__.push(function () {
     if (typeof Asyncify === 'object' && Asyncify.currData) {
       Asyncify.whenDone().then(function (status) {
         report(status);
-      }, function () {
-        // exit() or an exception ended main(): Emscripten reported that itself.
+      }, function (e) {
+        // exit() inside main() arrives as ExitStatus; an exception that left main() after it
+        // first suspended ends the program as an uncaught exception would (Asyncify hands it
+        // only to this promise: dropping it here once made a throwing program exit 0 silently).
+        if (e instanceof ExitStatus) {
+          report(e.status);
+        } else {
+          handleException(e);
+        }
       });
     }
     return ret;

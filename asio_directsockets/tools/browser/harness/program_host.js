@@ -20,6 +20,13 @@
 (function (global) {
   function describe(e) {
     if (e === undefined || e === null) return String(e);
+    // A C++ exception under Emscripten's JS exceptions is the thrown object's address; programs
+    // of asio_directsockets can say what it was (js/runtime/uncaught.js).
+    const M = global.Module;
+    if (typeof e === 'number' && M && typeof M.adsDescribeException === 'function') {
+      const text = M.adsDescribeException(e);
+      if (text) return text.replace(/\n/g, ' | ');
+    }
     if (typeof e === 'object' && e.stack) return String(e.stack).split('\n').slice(0, 6).join(' | ');
     return String(e);
   }
