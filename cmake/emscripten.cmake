@@ -71,64 +71,36 @@ add_library(asio_directsockets_blocking INTERFACE)
 add_library(asio_directsockets::blocking ALIAS asio_directsockets_blocking)
 # The post-js gives main()'s real return value as the exit status (Emscripten
 # 3.1.6 reports a meaningless one when main() first suspends).
+set_target_properties(asio_directsockets_blocking PROPERTIES EXPORT_NAME blocking)
 set(ASIO_DS_BLOCKING_POST_JS "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/blocking_exit_status.js")
+set(ASIO_DS_JSPI_PRE_JS "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/jspi_pre.js")
+set(_ads_js_dir "$<INSTALL_PREFIX>/${CMAKE_INSTALL_DATADIR}/asio_directsockets/js")
+install(FILES ${ASIO_DS_BLOCKING_POST_JS} ${ASIO_DS_JSPI_PRE_JS}
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/asio_directsockets/js)
+# "SHELL:--post-js <path>" in the build tree, the installed copy in the installed package.
 if(ASIO_DS_BLOCKING STREQUAL "jspi")
   # jspi_pre.js wraps the ads_wait import in WebAssembly.Suspending; the post-js enters main()
   # through WebAssembly.promising, which needs the export by name (-lexports.js keeps names).
-  set(ASIO_DS_JSPI_PRE_JS "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/jspi_pre.js")
   target_link_options(asio_directsockets_blocking INTERFACE
-    "SHELL:--pre-js ${ASIO_DS_JSPI_PRE_JS}" -lexports.js
-    "SHELL:--post-js ${ASIO_DS_BLOCKING_POST_JS}")
+    "$<BUILD_INTERFACE:SHELL:--pre-js ${ASIO_DS_JSPI_PRE_JS}>"
+    "$<INSTALL_INTERFACE:SHELL:--pre-js ${_ads_js_dir}/jspi_pre.js>" -lexports.js)
   set_property(TARGET asio_directsockets_blocking APPEND PROPERTY INTERFACE_LINK_DEPENDS
     "$<BUILD_INTERFACE:${ASIO_DS_JSPI_PRE_JS}>")
 else()
   target_link_options(asio_directsockets_blocking INTERFACE
-    -sASYNCIFY "SHELL:-sASYNCIFY_IMPORTS=['ads_wait']" -sASYNCIFY_STACK_SIZE=65536
-    "SHELL:--post-js ${ASIO_DS_BLOCKING_POST_JS}")
+    -sASYNCIFY "SHELL:-sASYNCIFY_IMPORTS=['ads_wait']" -sASYNCIFY_STACK_SIZE=65536)
 endif()
+target_link_options(asio_directsockets_blocking INTERFACE
+  "$<BUILD_INTERFACE:SHELL:--post-js ${ASIO_DS_BLOCKING_POST_JS}>"
+  "$<INSTALL_INTERFACE:SHELL:--post-js ${_ads_js_dir}/blocking_exit_status.js>")
 set_property(TARGET asio_directsockets_blocking APPEND PROPERTY INTERFACE_LINK_DEPENDS
   "$<BUILD_INTERFACE:${ASIO_DS_BLOCKING_POST_JS}>")
 
-# ---- No toolchain traps (docs/browser.md, "Build") -----------------------------------------
-# Emscripten 3.1.6's JS optimizer, which em++ runs when linking at -O2 and above, needs acorn;
-# Debian ships it (node-acorn) under /usr/share/nodejs, outside Node's default search path, and
-# a link without NODE_PATH fails with "Cannot find module 'acorn'". Found here once; if only
-# Debian's path has it, every link of this build (the user's targets too, when created after
-# this point) runs with NODE_PATH set, through the linker launcher.
-find_program(ASIO_DS_EM_NODE NAMES node nodejs)
-if(ASIO_DS_EM_NODE AND NOT CMAKE_CXX_LINKER_LAUNCHER)
-  execute_process(COMMAND "${ASIO_DS_EM_NODE}" -e "require('acorn')"
-                  RESULT_VARIABLE _ads_acorn OUTPUT_QUIET ERROR_QUIET)
-  if(NOT _ads_acorn EQUAL 0)
-    execute_process(COMMAND "${CMAKE_COMMAND}" -E env NODE_PATH=/usr/share/nodejs
-                            "${ASIO_DS_EM_NODE}" -e "require('acorn')"
-                    RESULT_VARIABLE _ads_acorn OUTPUT_QUIET ERROR_QUIET)
-    if(NOT _ads_acorn EQUAL 0)
-      message(FATAL_ERROR "Emscripten's JS optimizer needs the Node module acorn, which "
-        "${ASIO_DS_EM_NODE} cannot find. Install Debian's node-acorn (apt-get install node-acorn; "
-        "it lands in /usr/share/nodejs) or set NODE_PATH to a directory that holds acorn.")
-    endif()
-    set(CMAKE_CXX_LINKER_LAUNCHER "${CMAKE_COMMAND};-E;env;NODE_PATH=/usr/share/nodejs" CACHE
-        STRING "Set by asio_directsockets: Emscripten's acorn is in /usr/share/nodejs")
-    set(CMAKE_C_LINKER_LAUNCHER "${CMAKE_CXX_LINKER_LAUNCHER}" CACHE STRING
-        "Set by asio_directsockets: Emscripten's acorn is in /usr/share/nodejs")
-    message(STATUS "asio_directsockets: links run with NODE_PATH=/usr/share/nodejs (acorn)")
-  endif()
-endif()
-
-# The test emulator: emcmake sets `node --experimental-wasm-threads` (and Emscripten's toolchain
-# `node`), with which a program of this library finds no Direct Sockets. When it is still one of
-# those defaults, tests run (add_test with a target, the user's own too) under Node with the
-# Node implementation of Direct Sockets preloaded (asio_directsockets/js/node/register.js, which
-# also keeps Emscripten's loader from trying fetch() on a file path).
+# No toolchain traps (acorn for the links, the test emulator): shared with the installed package,
+# whose config includes the same file (cmake/asio_directsockets_wasm_toolchain.cmake).
 set(ASIO_DS_NODE_REGISTER "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/node/register.js")
-if(ASIO_DS_EM_NODE)
-  list(LENGTH CMAKE_CROSSCOMPILING_EMULATOR _ads_emu_len)
-  list(GET CMAKE_CROSSCOMPILING_EMULATOR 0 _ads_emu0)
-  if(_ads_emu0 MATCHES "(^|/)node(js)?$" AND (_ads_emu_len EQUAL 1 OR
-     CMAKE_CROSSCOMPILING_EMULATOR STREQUAL "${_ads_emu0};--experimental-wasm-threads"))
-    set(CMAKE_CROSSCOMPILING_EMULATOR "${_ads_emu0};-r;${ASIO_DS_NODE_REGISTER}" CACHE STRING
-        "Set by asio_directsockets: Node with Direct Sockets" FORCE)
-    message(STATUS "asio_directsockets: tests run under ${CMAKE_CROSSCOMPILING_EMULATOR}")
-  endif()
-endif()
+include(${CMAKE_CURRENT_SOURCE_DIR}/cmake/asio_directsockets_wasm_toolchain.cmake)
+install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/cmake/asio_directsockets_wasm_toolchain.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/asio_directsockets)
+file(GLOB _ads_node_js "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/node/*.js")
+install(FILES ${_ads_node_js} DESTINATION ${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/node)

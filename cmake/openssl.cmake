@@ -12,6 +12,7 @@ if(NOT ASIO_DS_WITH_OPENSSL)
 endif()
 add_library(asio_directsockets_ssl INTERFACE)
 add_library(asio_directsockets::ssl ALIAS asio_directsockets_ssl)
+set_target_properties(asio_directsockets_ssl PROPERTIES EXPORT_NAME ssl)
 
 if(NOT EMSCRIPTEN)
   find_package(OpenSSL REQUIRED)

@@ -7,7 +7,8 @@
 #      labelled as impossible on Direct Sockets, see docs/browser.md), Beast's own
 #      examples ported by their alias line, and this project's examples (TLS ones included:
 #      OpenSSL built for wasm, docs/tls.md)
-#   4. the JS side: Node Direct Sockets implementation and the bridge (node --test)
+#   4. the JS side: Node Direct Sockets implementation and the bridge (node --test); the
+#      installed package used by a project outside the tree (test/consumer), native and wasm
 #   5. the browser, from the same wasm build: the conformance suite, bulk-integrity
 #      tests and the examples in real headless Chromium with real Direct Sockets (page
 #      and Worker), the Isolated Web App route, and the runner's own tests
@@ -68,6 +69,18 @@ step wasm_node "the WebAssembly build's tests under Node (the Node implementatio
 
 step js "JS: Node Direct Sockets implementation and the browser bridge"
 node --test "$root/asio_directsockets/js/test/"
+
+step install "the installed package: a user's project (test/consumer) with find_package, natively and in wasm"
+cmake --install build/native --prefix build/install-native >/dev/null
+cmake -S test/consumer -B build/consumer-native -DCMAKE_PREFIX_PATH="$root/build/install-native" >/dev/null
+cmake --build build/consumer-native
+(cd build/consumer-native && ctest --output-on-failure)
+cmake --install build/wasm --prefix build/install-wasm >/dev/null
+# As a user would: no NODE_PATH, emcmake's own emulator (the package handles both).
+env -u NODE_PATH emcmake cmake -S test/consumer -B build/consumer-wasm -DCMAKE_BUILD_TYPE=Release \
+  -Dasio_directsockets_DIR="$root/build/install-wasm/lib/cmake/asio_directsockets" >/dev/null
+env -u NODE_PATH cmake --build build/consumer-wasm
+(cd build/consumer-wasm && env -u NODE_PATH ctest --output-on-failure)
 
 step browser "browser: the same wasm build in headless Chromium with real Direct Sockets"
 (cd build/wasm && ctest --output-on-failure -j1 -L browser)
