@@ -48,7 +48,8 @@ const char* suite_of(const std::string& cipher) {
 template <typename Stream>
 struct source_session : std::enable_shared_from_this<source_session<Stream>> {
   template <typename... A>
-  explicit source_session(const bench::pattern& p, A&&... a) : pat(p), stream(std::forward<A>(a)...) {}
+  explicit source_session(const bench::pattern& p, A&&... a)
+      : pat(p), stream(std::forward<A>(a)...) {}
 
   const bench::pattern& pat;
   Stream stream;
@@ -60,7 +61,8 @@ struct source_session : std::enable_shared_from_this<source_session<Stream>> {
     auto self = this->shared_from_this();
     net::async_read(stream, net::buffer(header), [self](error_code ec, std::size_t) {
       if (ec) return;  // a handshake-only client hangs up here
-      for (int i = 0; i < 8; ++i) self->size |= std::uint64_t{self->header[i]} << (8 * i);
+      for (int i = 0; i < 8; ++i)
+        self->size |= std::uint64_t{self->header[i]} << (8 * i);
       self->send();
     });
   }
@@ -175,7 +177,8 @@ int run_tls_handshake(bench::args& a) {
 template <typename Stream>
 std::string download(net::io_context& io, Stream& stream, std::uint64_t bytes, std::size_t buffer) {
   unsigned char header[8];
-  for (int i = 0; i < 8; ++i) header[i] = static_cast<unsigned char>(bytes >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    header[i] = static_cast<unsigned char>(bytes >> (8 * i));
   const auto pat = std::make_unique<bench::pattern>();
   std::vector<char> buf(buffer);
   std::uint64_t done = 0;
