@@ -70,13 +70,14 @@ def main():
     clients = args.clients.split(",")
 
     server = subprocess.Popen(
-        [os.path.join(args.native_bin_dir, "tls_bench_stock"), "server", "--cert", os.path.join(CERTS, "server.pem"), "--key", os.path.join(CERTS, "server.key")],
+        [os.path.join(args.native_bin_dir, "tls_bench_stock"), "server",
+         "--cert", os.path.join(CERTS, "server.pem"), "--key", os.path.join(CERTS, "server.key")],
         stdout=subprocess.PIPE, text=True)
     rows = []
     try:
         ports = json.loads(server.stdout.readline())
-        rows.append(runner.meta_row(args, {}, platform_name="tls",
-                                    tools={"chromium": "dpkg-query -W -f='chromium-shell ${Version}' chromium-shell"}))
+        chromium = "dpkg-query -W -f='chromium-shell ${Version}' chromium-shell"
+        rows.append(runner.meta_row(args, {}, platform_name="tls", tools={"chromium": chromium}))
         for rnd in range(args.rounds):
             order = clients if rnd % 2 == 0 else clients[::-1]
             for scenario, opts in scenarios(args.quick):

@@ -77,7 +77,6 @@ set(ASIO_DS_JSPI_PRE_JS "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/jspi_
 set(_ads_js_dir "$<INSTALL_PREFIX>/${CMAKE_INSTALL_DATADIR}/asio_directsockets/js")
 install(FILES ${ASIO_DS_BLOCKING_POST_JS} ${ASIO_DS_JSPI_PRE_JS}
         DESTINATION ${CMAKE_INSTALL_DATADIR}/asio_directsockets/js)
-# "SHELL:--post-js <path>" in the build tree, the installed copy in the installed package.
 if(ASIO_DS_BLOCKING STREQUAL "jspi")
   # jspi_pre.js wraps the ads_wait import in WebAssembly.Suspending; the post-js enters main()
   # through WebAssembly.promising, which needs the export by name (-lexports.js keeps names).
@@ -90,6 +89,7 @@ else()
   target_link_options(asio_directsockets_blocking INTERFACE
     -sASYNCIFY "SHELL:-sASYNCIFY_IMPORTS=['ads_wait']" -sASYNCIFY_STACK_SIZE=65536)
 endif()
+# The post-js from the build tree, or the installed copy in the installed package.
 target_link_options(asio_directsockets_blocking INTERFACE
   "$<BUILD_INTERFACE:SHELL:--post-js ${ASIO_DS_BLOCKING_POST_JS}>"
   "$<INSTALL_INTERFACE:SHELL:--post-js ${_ads_js_dir}/blocking_exit_status.js>")

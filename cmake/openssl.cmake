@@ -14,6 +14,25 @@ add_library(asio_directsockets_ssl INTERFACE)
 add_library(asio_directsockets::ssl ALIAS asio_directsockets_ssl)
 set_target_properties(asio_directsockets_ssl PROPERTIES EXPORT_NAME ssl)
 
+# This project's example certificates (examples/tls/certs: an example CA and a server certificate
+# it signs) for its TLS examples, tests and benchmark: ASIO_DS_EXAMPLE_CERTS is the directory as
+# such a program sees it, /certs in the wasm build (asio_ds_embed_example_certs embeds it there),
+# the source tree natively.
+set(ASIO_DS_EXAMPLE_CERTS_SOURCE "${PROJECT_SOURCE_DIR}/examples/tls/certs")
+if(EMSCRIPTEN)
+  set(ASIO_DS_EXAMPLE_CERTS /certs)
+else()
+  set(ASIO_DS_EXAMPLE_CERTS "${ASIO_DS_EXAMPLE_CERTS_SOURCE}")
+endif()
+function(asio_ds_embed_example_certs target)
+  if(EMSCRIPTEN)
+    set(dir "${ASIO_DS_EXAMPLE_CERTS_SOURCE}")
+    target_link_options(${target} PRIVATE "SHELL:--embed-file ${dir}@/certs")
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS
+                 "${dir}/ca.pem" "${dir}/server.pem" "${dir}/server.key")
+  endif()
+endfunction()
+
 if(NOT EMSCRIPTEN)
   find_package(OpenSSL REQUIRED)
   target_link_libraries(asio_directsockets_ssl INTERFACE OpenSSL::SSL OpenSSL::Crypto)

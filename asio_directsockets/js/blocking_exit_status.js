@@ -20,6 +20,16 @@ __ATMAIN__.push(function () {
       Module['onExit'](status);
     }
   }
+  // main() ended without returning: exit() inside it arrives as ExitStatus; anything else ends
+  // the program as an uncaught exception would (Asyncify and JSPI hand it only to main()'s
+  // promise: dropping it once made a program whose handler threw exit 0 silently).
+  function ended(e) {
+    if (e instanceof ExitStatus) {
+      report(e.status);
+    } else {
+      handleException(e);
+    }
+  }
   var realMain = Module['_main'];
   if (typeof realMain !== 'function') return;
   if (Module['adsJspi']) {
@@ -39,13 +49,7 @@ __ATMAIN__.push(function () {
         report(status);
       }, function (e) {
         runtimeKeepaliveCounter -= 1;
-        // exit() inside main() arrives as ExitStatus; anything else ends the program as an
-        // uncaught exception would.
-        if (e instanceof ExitStatus) {
-          report(e.status);
-        } else {
-          handleException(e);
-        }
+        ended(e);
       });
       return 0;  // callMain's implicit exit() is a no-op while main() runs
     };
@@ -54,18 +58,7 @@ __ATMAIN__.push(function () {
   Module['_main'] = function () {
     var ret = realMain.apply(this, arguments);
     if (typeof Asyncify === 'object' && Asyncify.currData) {
-      Asyncify.whenDone().then(function (status) {
-        report(status);
-      }, function (e) {
-        // exit() inside main() arrives as ExitStatus; an exception that left main() after it
-        // first suspended ends the program as an uncaught exception would (Asyncify hands it
-        // only to this promise: dropping it here once made a throwing program exit 0 silently).
-        if (e instanceof ExitStatus) {
-          report(e.status);
-        } else {
-          handleException(e);
-        }
-      });
+      Asyncify.whenDone().then(report, ended);
     }
     return ret;
   };

@@ -68,9 +68,9 @@ net::awaitable<beast::error_code> send_file(tls_stream& stream, const std::strin
   if (target.back() == '/') target += "index.html";
   http::file_body::value_type file;
   beast::error_code ec;
-  if (target.find("..") == std::string::npos)
-    file.open((doc_root + target).c_str(), beast::file_mode::scan, ec);
-  if (ec || target.find("..") != std::string::npos) {
+  const bool escapes_root = target.find("..") != std::string::npos;
+  if (!escapes_root) file.open((doc_root + target).c_str(), beast::file_mode::scan, ec);
+  if (escapes_root || ec) {
     http::response<http::string_body> res{http::status::not_found, req.version()};
     res.set(http::field::server, server_name);
     res.keep_alive(req.keep_alive());

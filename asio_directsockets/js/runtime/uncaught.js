@@ -43,7 +43,6 @@ mergeInto(LibraryManager.library, {
     if (ENVIRONMENT_IS_NODE) {
       // Node would print the throw site's source line first: the whole minified script.
       EXITSTATUS = 1;
-      process['exitCode'] = 1;
       process['exit'](1);
     }
     quit_(1, new Error(text));
