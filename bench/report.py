@@ -19,6 +19,13 @@ import statistics
 import sys
 from collections import defaultdict
 
+# bench/report/ (the page template, the plotting module) is no package: this file is the module
+# "report", so the directory goes on the path and its module is imported by name.
+_report_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "report")
+if _report_dir not in sys.path:
+    sys.path.insert(0, _report_dir)
+import plot as P  # noqa: E402
+
 BASELINE = "stock@native"
 # Known variants in column order, with their labels. Unknown variants are
 # appended in the order they first appear, labelled by their key.
@@ -254,42 +261,14 @@ def meta_block(d):
 
 # --- plots --------------------------------------------------------------------
 
-def pyplot():
-    """matplotlib.pyplot with the file-only backend, or None (with a note) when it is missing."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        import matplotlib.ticker  # noqa: F401  (plt.matplotlib.ticker below)
-    except ImportError:
-        global HAVE_PLOTS
-        if HAVE_PLOTS:
-            print("matplotlib missing: no new plots (bench/run.sh installs python3-matplotlib)",
-                  file=sys.stderr)
-        HAVE_PLOTS = False
-        return None
-    return plt
-
-
-HAVE_PLOTS = True  # False once pyplot() found matplotlib missing
-
-
-def plot_link(name, made, img_dir, rel_img):
-    """The Markdown image for a plot drawn now; without matplotlib, for the one an earlier run
-    drew (the results it shows are those of the same *.jsonl unless they were re-measured
-    since), so that regenerating the page there does not drop the plots. None otherwise."""
+def plot_link(name, made, rel_img):
+    """The Markdown image for a plot drawn now, None otherwise."""
     if name in made:
-        return f"![{name}]({rel_img}/{name})\n"
-    if not HAVE_PLOTS and os.path.exists(os.path.join(img_dir, name)):
-        print(f"kept the existing {name} (matplotlib missing: not redrawn)", file=sys.stderr)
         return f"![{name}]({rel_img}/{name})\n"
     return None
 
 
 def plots(d, img_dir):
-    plt = pyplot()
-    if plt is None:
-        return {}
     os.makedirs(img_dir, exist_ok=True)
     made = {}
     styles = ["o-", "s-", "^-", "D-", "v-", "x-"]
@@ -301,51 +280,44 @@ def plots(d, img_dir):
                 continue
             s = d.series(c, v, metric)
             if s:
-                m = statistics.median(s)
-                xs.append(c[2]); ys.append(m); lo.append(m - min(s)); hi.append(max(s) - m)
-        return xs, ys, [lo, hi]
+                xs.append(c[2]); ys.append(statistics.median(s)); lo.append(min(s)); hi.append(max(s))
+        return xs, ys, lo, hi
 
     sizes = sorted({c[1] for c in d.configs("tcp_echo")})
     if sizes:
         for metric, name, ylabel, logy in [("throughput", "bench-tcp-throughput.png", "MiB/s (median, min–max)", False),
                                            ("cpu_per_op", "bench-tcp-cpu.png", "CPU µs per round trip, client+server", False)]:
-            fig, axes = plt.subplots(1, len(sizes), figsize=(4.2 * len(sizes), 3.6))
-            axes = axes if len(sizes) > 1 else [axes]
-            for ax, msg in zip(axes, sizes):
+            fig = P.Figure(4.2 * len(sizes), 3.6, panels=len(sizes))
+            for ax, msg in zip(fig.panels, sizes):
                 for i, v in enumerate(d.variants):
-                    xs, ys, err = by_conns(msg, v, metric)
+                    xs, ys, lo, hi = by_conns(msg, v, metric)
                     if xs:
-                        ax.errorbar(xs, ys, yerr=err, fmt=styles[i % len(styles)], capsize=3,
-                                    label=VARIANT_LABELS.get(v, v))
-                ax.set_xscale("log")
-                if logy:
-                    ax.set_yscale("log")
-                ax.set_title(f"TCP echo, {size_label(msg)} messages")
-                ax.set_xlabel("connections")
-                ax.set_ylim(bottom=0)
-                ax.grid(True, alpha=0.3)
-            axes[0].set_ylabel(ylabel)
-            axes[0].legend(fontsize=8)
-            fig.tight_layout()
-            fig.savefig(os.path.join(img_dir, name), dpi=110)
-            plt.close(fig)
+                        ax.errorbar(xs, ys, lo, hi, styles[i % len(styles)], label=VARIANT_LABELS.get(v, v))
+                ax.logx = True
+                ax.logy = logy
+                ax.title = f"TCP echo, {size_label(msg)} messages"
+                ax.xlabel = "connections"
+                ax.ylim = (None if logy else 0, None)
+            fig.panels[0].ylabel = ylabel
+            fig.panels[0].legend = "best"
+            fig.save(os.path.join(img_dir, name))
             made[name] = True
 
         if 64 in sizes:
-            fig, ax = plt.subplots(figsize=(6, 4))
+            fig = P.Figure(6, 4)
+            ax = fig.panels[0]
             for i, v in enumerate(d.variants):
                 for metric, ls in (("p50", "-"), ("p99", "--")):
-                    xs, ys, err = by_conns(64, v, metric)
+                    xs, ys, lo, hi = by_conns(64, v, metric)
                     if xs:
-                        ax.errorbar(xs, ys, yerr=err, fmt=styles[i % len(styles)][0] + ls, capsize=3,
+                        ax.errorbar(xs, ys, lo, hi, styles[i % len(styles)][0] + ls,
                                     label=f"{VARIANT_LABELS.get(v, v)} {metric}")
-            ax.set_xscale("log"); ax.set_yscale("log")
-            ax.set_xlabel("connections"); ax.set_ylabel("round-trip time, µs")
-            ax.set_title("TCP echo latency, 64 B messages")
-            ax.grid(True, which="both", alpha=0.3); ax.legend(fontsize=7)
-            fig.tight_layout()
-            fig.savefig(os.path.join(img_dir, "bench-tcp-latency.png"), dpi=110)
-            plt.close(fig)
+            ax.logx = ax.logy = True
+            ax.xlabel, ax.ylabel = "connections", "round-trip time, µs"
+            ax.title = "TCP echo latency, 64 B messages"
+            ax.minor_grid = True
+            ax.legend, ax.legend_font = "best", 7
+            fig.save(os.path.join(img_dir, "bench-tcp-latency.png"))
             made["bench-tcp-latency.png"] = True
 
     others = [v for v in d.variants if v != BASELINE]
@@ -361,38 +333,40 @@ def plots(d, img_dir):
                 data[v].append((d.ratio(c, v, metric), q, d.ratio(c, v, "cpu_per_op"),
                                 statistics.median(p) if p else None))
     if labels and others:
-        fig, ax = plt.subplots(figsize=(7, 0.3 * len(labels) * len(others) + 2.2))
+        fig = P.Figure(7, 0.3 * len(labels) * len(others) + 2.2)
+        ax = fig.panels[0]
         h = 0.7 / len(others)
         for i, v in enumerate(others):
             color = f"C{i + 1}"
+            bands, rates, per_round, cpus = [], [], [], []
             for j, (r, (lo, hi), cpu, pm) in enumerate(data[v]):
                 y = j + i * h
                 if r:
-                    ax.plot([lo, hi], [y, y], color=color, lw=2.5, alpha=0.4)
-                    ax.plot(r, y, "o", color=color,
-                            label=f"{VARIANT_LABELS.get(v, v)}: rate, ratio of medians" if j == 0 else None)
-                    ax.plot(pm, y, "d", mfc="none", color=color,
-                            label="… median of the per-round ratios" if j == 0 else None)
+                    if lo is not None:
+                        bands.append((lo, y, hi, y))
+                    rates.append((r, y))
+                    if pm is not None:
+                        per_round.append((pm, y))
                 if cpu:
-                    ax.plot(1 / cpu, y, "x", color="k",
-                            label="… baseline CPU/op ÷ its CPU/op" if j == 0 and i == 0 else None)
-        ax.set_yticks([j + (len(others) - 1) * h / 2 for j in range(len(labels))])
-        ax.set_yticklabels(labels, fontsize=8)
-        ax.invert_yaxis()
-        ax.set_xscale("log")
-        ax.set_xlim(0.5, 2.0)
-        ax.set_xticks([0.5, 0.75, 1.0, 1.25, 1.5, 2.0])
-        ax.set_xticklabels(["0.5", "0.75", "1", "1.25", "1.5", "2"])
-        ax.xaxis.set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
-        ax.axvline(1.0, color="k", lw=0.8)
-        ax.axvline(TARGET, color="r", lw=0.8, ls="--", label=f"target {TARGET}×")
-        ax.set_xlabel(f"ratio to {VARIANT_LABELS[BASELINE]}, > 1 = faster\n"
-                      "band: middle half of the per-round rate ratios")
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.4, -0.16), ncol=2)
-        ax.grid(True, axis="x", alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(os.path.join(img_dir, "bench-ratios.png"), dpi=110)
-        plt.close(fig)
+                    cpus.append((1 / cpu, y))
+            ax.segments(bands, color, width=2.5, alpha=0.4)
+            ax.points(rates, "o", color, label=f"{VARIANT_LABELS.get(v, v)}: rate, ratio of medians")
+            ax.points(per_round, "d", color, label="… median of the per-round ratios")
+            ax.points(cpus, "x", "k",
+                      label="… baseline CPU/op ÷ its CPU/op" if i == 0 else None)
+        ax.yticks = [(j + (len(others) - 1) * h / 2, label) for j, label in enumerate(labels)]
+        ax.ytick_font = 8
+        ax.ylim = (len(labels) - 1 + (len(others) - 1) * h + 0.5, -0.5)  # reversed: first row on top
+        ax.logx = True
+        ax.xlim = (0.5, 2.0)
+        ax.xticks = [(0.5, "0.5"), (0.75, "0.75"), (1.0, "1"), (1.25, "1.25"), (1.5, "1.5"), (2.0, "2")]
+        ax.vline(1.0, "k", width=0.8)
+        ax.vline(TARGET, "r", width=0.8, dash="--", label=f"target {TARGET}×")
+        ax.xlabel = (f"ratio to {VARIANT_LABELS[BASELINE]}, > 1 = faster\n"
+                     "band: middle half of the per-round rate ratios")
+        ax.legend, ax.legend_font, ax.legend_cols = "below", 7, 2
+        ax.grid = "x"
+        fig.save(os.path.join(img_dir, "bench-ratios.png"))
         made["bench-ratios.png"] = True
     return made
 
@@ -425,7 +399,7 @@ def main():
     rel_img = os.path.relpath(a.img_dir, os.path.dirname(os.path.abspath(a.out)))
 
     def plot(name):
-        return plot_link(name, made, a.img_dir, rel_img) or "_plot not generated (no data or no matplotlib)_\n"
+        return plot_link(name, made, rel_img) or "_plot not generated (no data)_\n"
 
     small = lambda c: c[2] <= 100
     blocks = {

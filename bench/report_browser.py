@@ -6,6 +6,7 @@ import statistics
 from collections import defaultdict
 
 import report as R
+import plot as P  # bench/report/plot.py (report put bench/report/ on the path)
 
 WASM = "ours@wasm-chromium"
 WASM_WORKER = "ours@wasm-chromium-worker"
@@ -156,9 +157,6 @@ def bridge(d):
 # --- plots --------------------------------------------------------------------------------------
 
 def plots(d, img_dir):
-    plt = R.pyplot()
-    if plt is None:
-        return {}
     os.makedirs(img_dir, exist_ok=True)
     made = {}
     styles = {WASM: ("C0", "o-"), WASM_WORKER: ("C0", "o:"), JS: ("C1", "s-"), JS_WORKER: ("C1", "s:"),
@@ -171,9 +169,8 @@ def plots(d, img_dir):
                 continue
             s = d.series(c, v, metric)
             if s:
-                m = statistics.median(s)
-                xs.append(c[2]); ys.append(m); lo.append(m - min(s)); hi.append(max(s) - m)
-        return xs, ys, [lo, hi]
+                xs.append(c[2]); ys.append(statistics.median(s)); lo.append(min(s)); hi.append(max(s))
+        return xs, ys, lo, hi
 
     sizes = sorted({c[1] for c in d.configs("tcp_echo")})
     for metric, name, ylabel in [("throughput", "bench-browser-throughput.png", "MiB/s (median, min–max)"),
@@ -182,26 +179,21 @@ def plots(d, img_dir):
                                   "CPU µs per round trip\n(browser or client + server)")]:
         if not sizes:
             break
-        fig, axes = plt.subplots(1, len(sizes), figsize=(4.3 * len(sizes), 3.8))
-        axes = axes if len(sizes) > 1 else [axes]
-        for ax, msg in zip(axes, sizes):
+        fig = P.Figure(4.3 * len(sizes), 3.8, panels=len(sizes))
+        for ax, msg in zip(fig.panels, sizes):
             for v in (WASM, JS, SOCKFS, NATIVE):
-                xs, ys, err = by_conns(msg, v, metric)
+                xs, ys, lo, hi = by_conns(msg, v, metric)
                 if xs:
                     color, fmt_ = styles[v]
-                    ax.errorbar(xs, ys, yerr=err, fmt=fmt_, color=color, capsize=3, label=SHORT[v])
-            ax.set_xscale("log")
-            ax.set_yscale("log")
-            ax.set_xticks([1, 10, 100])
-            ax.set_xticklabels(["1", "10", "100"])
-            ax.set_title(f"TCP echo, {R.size_label(msg)} messages")
-            ax.set_xlabel("connections")
-            ax.grid(True, which="both", alpha=0.3)
-        axes[0].set_ylabel(ylabel)
-        axes[0].legend(fontsize=8)
-        fig.tight_layout()
-        fig.savefig(os.path.join(img_dir, name), dpi=110)
-        plt.close(fig)
+                    ax.errorbar(xs, ys, lo, hi, fmt_, color=color, label=SHORT[v])
+            ax.logx = ax.logy = True
+            ax.xticks = [(1, "1"), (10, "10"), (100, "100")]
+            ax.title = f"TCP echo, {R.size_label(msg)} messages"
+            ax.xlabel = "connections"
+            ax.minor_grid = True
+        fig.panels[0].ylabel = ylabel
+        fig.panels[0].legend = "best"
+        fig.save(os.path.join(img_dir, name))
         made[name] = True
 
     # The targets as ratios: wasm ÷ raw JS per configuration, wasm ÷ SOCKFS, with their spread.
@@ -218,32 +210,31 @@ def plots(d, img_dir):
                 rows.append((f"{scenario} {R.config_label(cfg)}: {SHORT[variant]} ÷ {SHORT[base]}",
                              d.ratio(cfg, variant, m, base), p, target))
     if rows:
-        fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(rows) + 1.6))
-        for j, (label, r, p, target) in enumerate(rows):
-            if p:
-                ax.plot([p[0], p[-1]], [j, j], color="C0", lw=1, alpha=0.5)
-                ax.plot([p[len(p) // 4], p[(3 * len(p)) // 4]], [j, j], color="C0", lw=3, alpha=0.5)
-            ax.plot(r, j, "o", color="C0", label="ratio of medians" if j == 0 else None)
-            ax.plot(target, j, "|", color="r", ms=12, mew=2, label="target" if j == 0 else None)
-        ax.set_yticks(range(len(rows)))
-        ax.set_yticklabels([r[0] for r in rows], fontsize=7)
-        ax.invert_yaxis()
-        ax.set_xscale("log")
+        fig = P.Figure(7.5, 0.32 * len(rows) + 1.6)
+        ax = fig.panels[0]
+        ax.segments([(p[0], j, p[-1], j) for j, (_, _, p, _) in enumerate(rows) if p], "C0", width=1, alpha=0.5)
+        ax.segments([(p[len(p) // 4], j, p[(3 * len(p)) // 4], j) for j, (_, _, p, _) in enumerate(rows) if p],
+                    "C0", width=3, alpha=0.5)
+        ax.points([(r, j) for j, (_, r, _, _) in enumerate(rows) if r], "o", "C0", label="ratio of medians")
+        # matplotlib's "|" marker: a short upright line per row
+        ax.segments([(t, j - 0.3, t, j + 0.3) for j, (_, _, _, t) in enumerate(rows)], "r", width=2,
+                    label="target")
+        ax.yticks = [(j, row[0]) for j, row in enumerate(rows)]
+        ax.ytick_font = 7
+        ax.ylim = (len(rows) - 0.5, -0.5)  # reversed: first row on top
+        ax.logx = True
         ticks = [0.1, 0.25, 0.5, 1, 2, 4, 8]
         lo = min([r[1] for r in rows if r[1]] + [x for r in rows for x in r[2]] + [0.5])
         hi = max([r[1] for r in rows if r[1]] + [x for r in rows for x in r[2]] + [r[3] for r in rows])
-        ax.set_xlim(lo / 1.3, hi * 1.3)
-        ax.set_xticks([t for t in ticks if lo / 1.3 <= t <= hi * 1.3])
-        ax.set_xticklabels([f"{t:g}" for t in ticks if lo / 1.3 <= t <= hi * 1.3])
-        ax.xaxis.set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
-        ax.axvline(1.0, color="k", lw=0.8)
-        ax.set_xlabel("ratio, > 1: asio_directsockets faster\n"
-                      "thin bar: all per-round ratios; thick bar: their middle half")
-        ax.legend(fontsize=7, loc="lower right")
-        ax.grid(True, axis="x", which="both", alpha=0.3)
-        fig.tight_layout()
-        fig.savefig(os.path.join(img_dir, "bench-browser-ratios.png"), dpi=110)
-        plt.close(fig)
+        ax.xlim = (lo / 1.3, hi * 1.3)
+        ax.xticks = [(t, f"{t:g}") for t in ticks if lo / 1.3 <= t <= hi * 1.3]
+        ax.vline(1.0, "k", width=0.8)
+        ax.xlabel = ("ratio, > 1: asio_directsockets faster\n"
+                     "thin bar: all per-round ratios; thick bar: their middle half")
+        ax.legend, ax.legend_font = "lower right", 7
+        ax.grid = "x"
+        ax.minor_grid = True
+        fig.save(os.path.join(img_dir, "bench-browser-ratios.png"))
         made["bench-browser-ratios.png"] = True
     return made
 
@@ -258,7 +249,7 @@ def blocks(d, img_dir, rel_img):
     made = plots(d, img_dir)
 
     def plot(name):
-        return R.plot_link(name, made, img_dir, rel_img) or "_plot not generated_\n"
+        return R.plot_link(name, made, rel_img) or "_plot not generated_\n"
 
     def tab(scenario, metrics, cfg_filter=lambda c: True):
         return R.table(d, scenario, metrics, cfg_filter, base=JS, labels=LABELS)

@@ -27,7 +27,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 build="${ASIO_DS_BENCH_BUILD_DIR:-$root/build/bench}"
 wasm_build="${ASIO_DS_BENCH_WASM_BUILD_DIR:-$root/build/bench-wasm}"
-py=/usr/bin/python3  # Debian's, where apt installs matplotlib
+py=/usr/bin/python3  # Debian's
 
 report_only=0
 native=1
@@ -48,23 +48,32 @@ for a in "$@"; do
   esac
 done
 
-# Setup (idempotent): matplotlib from Debian for the plots; for the browser half,
+# Setup (idempotent): gnuplot from Debian for the plots; for the browser half,
 # Emscripten, content_shell and websockify (also Debian packages).
-# (The HTTP and thread-pool parts' tables need no matplotlib, so `--http` or `--threads` alone
-# does not install it.)
+# gnuplot always: every run ends in report.py, which redraws the native and browser plots from
+# their results. Not matplotlib: on Debian 12 python3-matplotlib pulls libboost-dev 1.74 (via
+# python3-scipy and python3-pythran), which conflicts with libboost1.81-dev. gnuplot-nox comes
+# without its recommends (ImageMagick, Ghostscript, groff: nothing the plots use).
+# (dpkg -s alone also succeeds for a removed package whose config files remain, hence the Status;
+# grep without -q reads it all, so that pipefail sees no SIGPIPE.)
+plot_need=()
+dpkg -s gnuplot-nox 2>/dev/null | grep '^Status: install ok installed' >/dev/null ||
+  command -v gnuplot >/dev/null || plot_need+=(gnuplot-nox)
 need=()
-if [ "$native" = 1 ] || [ "$browser" = 1 ]; then
-  "$py" -c 'import matplotlib' 2>/dev/null || need+=(python3-matplotlib)
-fi
 if { [ "$browser" = 1 ] || [ "$http" = 1 ] || [ "$tls" = 1 ]; } && [ "$report_only" = 0 ]; then
   command -v em++ >/dev/null || need+=(emscripten)
   [ -x /usr/lib/chromium/chromium-shell ] || need+=(chromium-shell)
   if [ "$browser" = 1 ]; then command -v websockify >/dev/null || need+=(websockify); fi
 fi
-if [ "${#need[@]}" -gt 0 ]; then
-  echo "installing ${need[*]}" >&2
+if [ "${#need[@]}" -gt 0 ] || [ "${#plot_need[@]}" -gt 0 ]; then
+  echo "installing ${plot_need[*]} ${need[*]}" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  if [ "${#plot_need[@]}" -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${plot_need[@]}" >/dev/null
+  fi
+  if [ "${#need[@]}" -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
 fi
 
 if [ "$report_only" = 0 ]; then
