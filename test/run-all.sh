@@ -11,7 +11,8 @@
 #      installed package used by a project outside the tree (test/consumer), native and wasm
 #   5. the browser, from the same wasm build: the conformance suite, bulk-integrity
 #      tests and the examples in real headless Chromium with real Direct Sockets (page
-#      and Worker), the Isolated Web App route, and the runner's own tests
+#      and Worker), the Isolated Web App route, and the runner's own tests (the npm package
+#      included); then the starter template (examples/starter) from copy to IWA, as a user
 #   6. the JSPI blocking mode (wasm exceptions): its build's key programs under Node 26 and in
 #      Chromium
 #   7. hardening (docs/reliability.md): ThreadSanitizer, valgrind memcheck, a short libFuzzer
@@ -88,6 +89,11 @@ env -u NODE_PATH cmake --build build/consumer-wasm
 step browser "browser: the same wasm build in headless Chromium with real Direct Sockets"
 (cd build/wasm && ctest --output-on-failure -j1 -L browser)
 node --test "$root/asio_directsockets/tools/browser/test/"
+
+step starter "the starter template as a new user takes it: new_app.sh, then run.sh test (native, Node, Chromium page and Worker, the app folder as an IWA; the npm package's commands)"
+rm -rf build/starter
+env -u NODE_PATH asio_directsockets/tools/new_app.sh build/starter/my_app
+env -u NODE_PATH build/starter/my_app/run.sh test
 
 step wasm_jspi "the JSPI blocking mode (-DASIO_DS_BLOCKING=jspi, wasm exceptions): Node 26 and Chromium"
 # Every tier, on the programs that cover the mode: the conformance suite (blocking calls, run()

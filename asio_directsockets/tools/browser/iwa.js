@@ -4,6 +4,10 @@
 // dev-mode Isolated Web App in full Chromium, instead of content_shell's test-only switch.
 //
 //   node asio_directsockets/tools/browser/iwa.js [run.js options] prog.js [-- args...]
+//   node asio_directsockets/tools/browser/iwa.js --app-dir DIR [options] [-- args...]
+//
+// The second form installs the user's own app folder instead of the runner's harness
+// (iwa_app.js; options in APP_USAGE below).
 //
 // Over the CDP pipe (the PWA domain exists only for pipe clients) it
 //   1. starts Chromium with IsolatedWebApps + IsolatedWebAppDevMode,
@@ -22,10 +26,12 @@ const { CHROMIUM } = require('./chromium');
 const { openPageSession } = require('./page_session');
 const { devProxyBundleId } = require('./iwa_id');
 const { solidPng } = require('./solid_png');
+const { runApp } = require('./iwa_app');
+const { EXIT } = require('./exit_codes');
+const { browserStderr } = require('./run');
+const iwa = require('./iwa_install');
 
 const MANIFEST_TEMPLATE = path.join(__dirname, 'iwa', 'manifest.template.webmanifest');
-const IWA_FEATURES = '--enable-features=IsolatedWebApps,IsolatedWebAppDevMode';
-const GRANTS = ['loopback-network', 'local-network'];
 
 // The template with this run's name and start page.
 function manifestFor(programName) {
@@ -38,7 +44,7 @@ function manifestFor(programName) {
 const iwaRoute = {
   browserOptions: (o) => ({
     binary: o.browser || CHROMIUM,
-    flags: [IWA_FEATURES, ...(o.flags || [])],
+    flags: [iwa.IWA_FEATURES, ...(o.flags || [])],
     isolatedContext: false,
   }),
   serverFiles: (o) => ({
@@ -48,28 +54,16 @@ const iwaRoute = {
     },
     '/icon.png': { type: 'image/png', body: solidPng(256, [30, 90, 160]) },
   }),
-  async open({ browser, server, events }) {
+  async open({ browser, server, events, options = {} }) {
     const { cdp } = browser;
+    const progress = iwa.progressReporter(options.onProgress);
     const origin = `isolated-app://${devProxyBundleId()}`;
-    const manifestId = `${origin}/`;
-    // PWA.* is answered on a page session, not on the browser's own.
-    const { targetInfos } = await cdp.send('Target.getTargets');
-    const blank = targetInfos.find((t) => t.type === 'page');
-    if (!blank) throw new Error('the browser has no page target to install from');
-    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: blank.targetId, flatten: true });
-    try {
-      await cdp.send('PWA.install', { manifestId, installUrlOrBundleUrl: `${server.origin}/` }, sessionId, 90000);
-    } catch (e) {
-      throw new Error(`installing the Isolated Web App failed: ${e.message}`);
-    }
-    for (const name of GRANTS) {
-      await cdp.send('Browser.setPermission', { permission: { name }, setting: 'granted', origin });
-    }
-    try {
-      await cdp.send('PWA.launch', { manifestId, url: `${origin}/runner/index.html` }, sessionId, 90000);
-    } catch (e) {
-      throw new Error(`launching the Isolated Web App failed: ${e.message}`);
-    }
+    const installer = await iwa.installerSession(cdp);
+    const manifestId = await iwa.installApp(cdp, installer, { origin, source: `${server.origin}/` });
+    progress(`installed as ${origin} (dev-mode proxy)`);
+    await iwa.grantNetwork(cdp, origin);
+    await iwa.launchApp(cdp, installer, { manifestId, url: `${origin}/runner/index.html` });
+    progress('launched');
     // The app window is an "app" target; PWA.launch's targetId does not name it (Chromium 156).
     return openPageSession(cdp, events, {
       match: (t) => (t.type === 'app' || t.type === 'page') && t.url.startsWith(`${origin}/`),
@@ -78,8 +72,82 @@ const iwaRoute = {
   },
 };
 
-if (require.main === module) {
-  require('./run').runCli(process.argv.slice(2), { name: 'iwa.js', route: iwaRoute });
+const APP_USAGE = 'usage: iwa.js --app-dir DIR [--start PATH] [--timeout S] [--keep-running] ' +
+                  '[--browser PATH] [--browser-flag F]... [--verbose[=all]] [--quiet] [-- args...]';
+
+// The --app-dir form's command line:
+//   --app-dir DIR      the app's folder (.well-known/manifest.webmanifest, its pages, the program)
+//   --start PATH       the page to launch (default: the manifest's start_url)
+//   --timeout S        give up after S seconds -> status 124 (default 600; 0: never, e.g. a server)
+//   --keep-running     report uncaught exceptions without ending the run
+function parseAppArgs(argv) {
+  const o = { timeoutS: 600, flags: [], args: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--') {
+      o.args = argv.slice(i + 1);
+      break;
+    } else if (a === '--app-dir') o.appDir = value();
+    else if (a.startsWith('--app-dir=')) o.appDir = a.slice(10);
+    else if (a === '--start') o.start = value();
+    else if (a === '--timeout') o.timeoutS = Number(value());
+    else if (a.startsWith('--timeout=')) o.timeoutS = Number(a.slice(10));
+    else if (a === '--keep-running') o.keepRunning = true;
+    else if (a === '--browser') o.browser = value();
+    else if (a === '--browser-flag') o.flags.push(value());
+    else if (a === '--verbose') o.verbose = true;
+    else if (a === '--verbose=all') o.verbose = 'all';
+    else if (a === '--quiet') o.quiet = true;
+    else throw new Error(`unknown option or argument ${a} (the app's arguments go after --)`);
+  }
+  if (!o.appDir) throw new Error('--app-dir needs a folder');
+  if (!(o.timeoutS >= 0)) throw new Error('--timeout must be a number of seconds (0: none)');
+  return o;
 }
 
-module.exports = { iwaRoute, manifestFor, MANIFEST_TEMPLATE };
+async function appMain(argv) {
+  let o;
+  try {
+    o = parseAppArgs(argv);
+  } catch (e) {
+    process.stderr.write(`iwa.js: ${e.message}\n${APP_USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  const result = await runApp({
+    ...o,
+    onBrowserStderr: browserStderr(o.verbose),
+    onProgress: o.quiet ? undefined : (line) => process.stderr.write(`iwa.js: ${line}\n`),
+  });
+  if (result.kind !== 'exit') process.stderr.write(`iwa.js: ${result.message}\n`);
+  return result.status;
+}
+
+function isAppForm(argv) {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--app-dir' || a.startsWith('--app-dir='));
+}
+
+function cli(argv) {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write('usage: iwa.js [run.js options] prog.js [-- args...]   (run.js --help)\n' + APP_USAGE + '\n');
+    process.exit(0);
+  }
+  if (!isAppForm(argv)) {
+    require('./run').runCli(argv, { name: 'iwa.js', route: iwaRoute });
+    return;
+  }
+  appMain(argv).then(
+    (status) => process.stdout.write('', () => process.exit(status)),
+    (e) => {
+      process.stderr.write(`iwa.js: internal error: ${e && e.stack ? e.stack : e}\n`);
+      process.exit(EXIT.BROWSER);
+    });
+}
+
+if (require.main === module) cli(process.argv.slice(2));
+
+module.exports = { iwaRoute, manifestFor, MANIFEST_TEMPLATE, parseAppArgs, cli };

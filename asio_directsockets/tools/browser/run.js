@@ -13,13 +13,17 @@
 //     --browser-flag F     one more browser flag (repeatable)
 //     --bridge-stats       print the library bridge's write counters (drops re-issued ...)
 //                          to stderr when the program ends
-//     --verbose            browser stderr, console and log messages too
+//     --verbose            browser stderr (less what a headless container always complains
+//                          about: browser_noise.js), console and log messages too
+//     --verbose=all        the same with nothing filtered
+//     --quiet              no progress lines (routes with phases, as iwa.js, print one each)
 
 const { runProgram } = require('./run_program');
 const { EXIT } = require('./exit_codes');
+const { noiseFilter } = require('./browser_noise');
 
 const USAGE = 'usage: run.js [--mode page|worker] [--timeout S] [--wait-for-exit] ' +
-              '[--browser PATH] [--browser-flag F]... [--bridge-stats] [--verbose] prog.js [-- args...]';
+              '[--browser PATH] [--browser-flag F]... [--bridge-stats] [--verbose[=all]] [--quiet] prog.js [-- args...]';
 
 function parseArgs(argv) {
   const o = { mode: 'page', timeoutS: 600, flags: [], args: [] };
@@ -40,6 +44,8 @@ function parseArgs(argv) {
     else if (a === '--browser') o.browser = value();
     else if (a === '--browser-flag') o.flags.push(value());
     else if (a === '--verbose') o.verbose = true;
+    else if (a === '--verbose=all') o.verbose = 'all';
+    else if (a === '--quiet') o.quiet = true;
     else if (a === '--bridge-stats') o.bridgeStats = true;
     else if (a === '--help' || a === '-h') o.help = true;
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
@@ -68,10 +74,17 @@ async function main(argv, { name = 'run.js', route } = {}) {
   const result = await runProgram({
     ...o,
     ...(route ? { route } : {}),
-    onBrowserStderr: o.verbose ? (t) => process.stderr.write(t) : undefined,
+    onBrowserStderr: browserStderr(o.verbose),
+    onProgress: o.quiet ? undefined : (line) => process.stderr.write(`${name}: ${line}\n`),
   });
   if (result.kind !== 'exit') process.stderr.write(`${name}: ${result.message}\n`);
   return result.status;
+}
+
+function browserStderr(verbose) {
+  const write = (t) => process.stderr.write(t);
+  if (verbose === 'all') return write;
+  return verbose ? noiseFilter(write) : undefined;
 }
 
 // Runs main() and exits with its status once stdout has drained.
@@ -86,4 +99,4 @@ function runCli(argv, options = {}) {
 
 if (require.main === module) runCli(process.argv.slice(2));
 
-module.exports = { parseArgs, runCli };
+module.exports = { parseArgs, runCli, browserStderr };

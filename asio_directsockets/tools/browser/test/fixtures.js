@@ -27,6 +27,8 @@ const BUILDS = {
   asyncify: { source: 'args_status.c', flags: ['-O1', '-sASYNCIFY', '-DWITH_ASYNCIFY'] },
   jspi: { source: 'args_status.c', flags: JSPI_FLAGS },
   tcp_connect: { source: 'tcp_connect.c', flags: ['-O1'] },
+  // main() returning ends the program (onExit), as the blocking mode's programs do in an app.
+  exit_runtime: { source: 'args_status.c', flags: ['-O1', '-sEXIT_RUNTIME=1'] },
 };
 
 function emcc(args) {
@@ -82,4 +84,16 @@ function runCli(args, timeoutMs = 120000) {
   });
 }
 
-module.exports = { buildFixture, echoServer, runCli, RUN_JS };
+// An Isolated Web App folder as a user lays it out: the starter template's pages and manifest
+// (examples/starter/iwa) with the fixture `program` as its my_app.js. Resolves to the folder.
+const STARTER_IWA = path.join(__dirname, '..', '..', '..', '..', 'examples', 'starter', 'iwa');
+async function appFolder(program) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ads-iwa-app-'));
+  fs.cpSync(STARTER_IWA, dir, { recursive: true });
+  fs.copyFileSync(program, path.join(dir, 'my_app.js'));
+  const wasm = program.replace(/\.js$/, '.wasm');
+  fs.copyFileSync(wasm, path.join(dir, path.basename(wasm)));
+  return dir;
+}
+
+module.exports = { buildFixture, echoServer, runCli, appFolder, RUN_JS, STARTER_IWA };
