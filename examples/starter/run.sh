@@ -4,7 +4,10 @@
 #   ./run.sh node     [args]   build with Emscripten and run under Node (Direct Sockets for Node)
 #   ./run.sh chromium [args]   ... in headless Chromium, in the page (real Direct Sockets)
 #   ./run.sh iwa      [args]   ... installed and launched as an Isolated Web App
-#   ./run.sh test              both builds' tests: native, Node, Chromium page and Worker, IWA
+#   ./run.sh bundle            the IWA as a Signed Web Bundle to ship: build/my_app.swbn, signed
+#                              with signing/key.pem (made on first use; keep it, keep it secret)
+#   ./run.sh test              both builds' tests: native, Node, Chromium page and Worker, IWA,
+#                              and a bundle signed with a throwaway key
 #   ./run.sh setup             only the setup: Debian packages, asio_directsockets installed
 #                              for each build into .deps/, the npm tools into .deps/tools
 # The library comes from a clone of asio_directsockets: $ASIO_DS_ROOT, or the path that
@@ -73,6 +76,18 @@ build_wasm() {
 
 tool() { "$deps/tools/node_modules/.bin/$1" "${@:2}"; }
 
+# Signs the wasm build's IWA folder with `key` (made if missing) into `out`, and checks the result
+# as Chrome will (signature, ID, manifest).
+bundle() {
+  local key=$1 out=$2
+  if [ ! -f "$key" ]; then
+    mkdir -p "$(dirname "$key")"
+    tool ads-bundle keygen "$key"
+  fi
+  tool ads-bundle build --app-dir build/wasm/iwa --key "$key" -o "$out"
+  tool ads-bundle verify "$out" >/dev/null
+}
+
 command=${1:-}
 [ $# -gt 0 ] && shift
 case "$command" in
@@ -81,12 +96,20 @@ case "$command" in
   node) setup; build_wasm; tool ads-node build/wasm/my_app.js "$@" ;;
   chromium) setup; build_wasm; tool ads-browser build/wasm/my_app.js -- "$@" ;;
   iwa) setup; build_wasm; tool ads-iwa --app-dir build/wasm/iwa -- "$@" ;;
+  bundle)
+    setup
+    build_wasm
+    bundle "${MY_APP_SIGNING_KEY:-$here/signing/key.pem}" build/my_app.swbn
+    say "to install it in Chrome: docs/iwa.md of asio_directsockets, 'Shipping: a Signed Web Bundle'"
+    ;;
   test)
     setup
     build_native
     (cd build/native && ctest --output-on-failure)
     build_wasm
     (cd build/wasm && ctest --output-on-failure)
+    rm -f build/test-key.pem
+    bundle build/test-key.pem build/test.swbn
     ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

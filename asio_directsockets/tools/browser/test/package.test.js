@@ -1,6 +1,6 @@
 'use strict';
 // The npm package (asio_directsockets/package.json) as a user gets it: `npm pack`, installed from
-// the tarball into a scratch project, its three commands on PATH, its modules by their names,
+// the tarball into a scratch project (its dependencies from the npm registry), its four commands on PATH, its modules by their names,
 // and nothing of the tests inside. The commands' runs in Chromium are the starter's tests
 // (examples/starter, test/run-all.sh step "starter").
 
@@ -36,7 +36,7 @@ test('npm pack + install: bin commands, module names, no tests shipped', async (
   const installed = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `./${tgz}`], project);
   assert.equal(installed.code, 0, installed.stderr);
   const bin = path.join(project, 'node_modules', '.bin');
-  for (const name of ['ads-node', 'ads-browser', 'ads-iwa']) {
+  for (const name of ['ads-node', 'ads-browser', 'ads-iwa', 'ads-bundle']) {
     const r = run(path.join(bin, name), ['--help'], project);
     assert.equal(r.code, 0, `${name} --help: ${r.stderr}`);
     assert.match(r.stdout, /usage: /);
@@ -53,5 +53,9 @@ test('npm pack + install: bin commands, module names, no tests shipped', async (
     const n = require('asio_directsockets/node');
     console.log(JSON.stringify([typeof b.runProgram, typeof b.runApp, typeof n.install]));`], project);
   assert.equal(names.stdout.trim(), '["function","function","function"]', names.stderr);
+  // ads-bundle with the installed wbn/wbn-sign: a key and its origin.
+  const key = run(path.join(bin, 'ads-bundle'), ['keygen', 'key.pem'], project);
+  assert.equal(key.code, 0, key.stderr);
+  assert.match(key.stdout, /^key\.pem: isolated-app:\/\/[a-z2-7]{52}aaic\n$/);
   fs.rmSync(project, { recursive: true, force: true });
 });
