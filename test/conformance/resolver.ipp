@@ -96,6 +96,44 @@ BOOST_AUTO_TEST_CASE(unknown_host_is_host_not_found, *boost::unit_test::label("n
 }
 
 #if defined(__EMSCRIPTEN__)
+// Binding to a resolved name: the resolver's placeholder for this machine's own name
+// (ip::host_name()) binds the wildcard address of its family, TCP and UDP; one for another name is
+// not an address of this machine: address_not_available, as a native bind to a foreign address
+// (docs/browser.md, "Name resolution").
+BOOST_AUTO_TEST_CASE(placeholder_as_bind_address) {
+  net::io_context ioc;
+  net::ip::udp::resolver ur(ioc);
+  const auto own = ur.resolve(net::ip::host_name(), "0")->endpoint();
+  BOOST_TEST((own.address().to_v4().to_uint() >> 24) == 240u);
+  net::ip::udp::socket u(ioc, net::ip::udp::v4());
+  error_code ec;
+  u.bind(own, ec);
+  CONF_CHECK_OK(ec);
+  BOOST_TEST(u.local_endpoint().port() != 0);
+
+  tcp::resolver tr(ioc);
+  tcp::acceptor a(ioc);
+  a.open(tcp::v4());
+  a.bind(tr.resolve(net::ip::host_name(), "0")->endpoint(), ec);
+  CONF_CHECK_OK(ec);
+  a.listen(net::socket_base::max_listen_connections, ec);
+  CONF_CHECK_OK(ec);
+  const auto port = a.local_endpoint().port();
+  BOOST_TEST(port != 0);
+  tcp::socket c(ioc);
+  c.connect({net::ip::make_address("127.0.0.1"), port}, ec);  // the wildcard includes loopback
+  CONF_CHECK_OK(ec);
+
+  const auto foreign = ur.resolve("nonexistent.invalid", "0")->endpoint();
+  net::ip::udp::socket f(ioc, net::ip::udp::v4());
+  f.bind(foreign, ec);
+  BOOST_TEST(ec == make_error_code(boost::system::errc::address_not_available), ec.message());
+  tcp::acceptor fa(ioc);
+  fa.open(tcp::v4());
+  fa.bind(tr.resolve("nonexistent.invalid", "0")->endpoint(), ec);
+  BOOST_TEST(ec == make_error_code(boost::system::errc::address_not_available), ec.message());
+}
+
 // A browser has no DNS API: Direct Sockets resolves names when a socket opens. The resolver
 // answers with an address in 240.0.0.0/8 that stands for the name, and the connect reports
 // the unknown name as host_not_found (docs/browser.md, "Name resolution").

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -36,6 +37,17 @@ bool to_text(const sockaddr* addr, std::size_t len, std::string& host, int& port
   }
   host = buf;
   return true;
+}
+
+bool is_placeholder(const sockaddr* addr, std::size_t len) {
+  if (!addr || addr->sa_family != AF_INET || len < sizeof(sockaddr_in)) return false;
+  auto* in = reinterpret_cast<const sockaddr_in*>(addr);
+  return synthetic_v4_to_name(ntohl(in->sin_addr.s_addr)) != nullptr;
+}
+
+bool names_this_host(const std::string& name) {
+  char own[256] = {};
+  return ::gethostname(own, sizeof own - 1) == 0 && name == own;
 }
 
 void from_text(const char* host, int port, int family, sockaddr* addr, std::size_t* len) {

@@ -16,10 +16,7 @@ namespace {
 
 std::vector<scheduler*> attached;
 bool draining = false;
-
-bool is_attached(scheduler* s) {
-  return std::find(attached.begin(), attached.end(), s) != attached.end();
-}
+unsigned long drains = 0;
 
 // One JS timer covers the earliest deadline of every attached context.
 void schedule_next() {
@@ -36,6 +33,14 @@ void schedule_next() {
 
 }  // namespace
 
+bool is_attached(scheduler* s) {
+  return std::find(attached.begin(), attached.end(), s) != attached.end();
+}
+
+unsigned long drains_so_far() {
+  return drains;
+}
+
 void attach(scheduler* s) {
   if (!is_attached(s)) attached.push_back(s);
   if (!draining) schedule_next();
@@ -47,6 +52,7 @@ void detach(scheduler* s) {
 
 void drain_all() {
   draining = true;
+  ++drains;
   // Handlers run for one time slice at most: a context whose handlers keep
   // coming must still let the event loop deliver socket completions (and
   // the page stay responsive); the rest runs in the next drain.

@@ -4,6 +4,8 @@
 #include <asio_directsockets/detail/clock_now.hpp>
 #include <asio_directsockets/detail/scheduler.hpp>
 
+#include <cstdio>
+
 namespace asio_directsockets::detail::ds {
 
 void deliver_to_owner(ds_op* op) {
@@ -52,6 +54,7 @@ bool browser_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_
   }
   if (!can_block()) {
     browser_loop::attach(&owner_);
+    attached_at_drain_ = browser_loop::drains_so_far();
     return false;
   }
   lock.unlock();
@@ -63,9 +66,24 @@ bool browser_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_
 }
 
 void browser_reactor::shutdown(op_queue& ops) {
+  // Attached by run() and destroyed before the event loop ever drove it, with work pending: in
+  // callback mode that is an io_context local to main() (run() returned at once, then main()),
+  // whose handlers would silently never run. Said once, as the docs' fix.
+  const bool never_driven =
+      browser_loop::is_attached(&owner_) && attached_at_drain_ == browser_loop::drains_so_far();
+  browser_loop::detach(&owner_);
   poll_reactor::shutdown(ops);
   ops.push(delivered_);
   abandon_owner(this, ops);
+  if (never_driven && !ops.empty()) {
+    std::fputs(
+        "asio_directsockets: an io_context was destroyed with work pending, right after run() "
+        "returned (callback mode: run() returns at once and the browser's event loop runs the "
+        "handlers later, so the context must outlive main(); make it static, or link "
+        "asio_directsockets::blocking; docs/browser.md, \"Running on the browser's event "
+        "loop\")\n",
+        stderr);
+  }
 }
 
 }  // namespace asio_directsockets::detail::ds

@@ -166,6 +166,17 @@ void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
     ec = e::address_family_not_supported;
     return;
   }
+  if (is_placeholder(addr, len)) {
+    // A resolved name. This machine's own name (ip::host_name()) means this host: the wildcard
+    // of the family. Any other name is not an address of this machine: EADDRNOTAVAIL, as a
+    // native bind to a foreign address.
+    if (!names_this_host(r->local_address)) {
+      r->local_address.clear();
+      ec = make_error_code(boost::system::errc::address_not_available);
+      return;
+    }
+    r->local_address = "0.0.0.0";
+  }
   if (r->kind != socket_kind::datagram && listener_here(*r, r->local_address, r->local_port)) {
     ec = e::address_in_use;
     return;

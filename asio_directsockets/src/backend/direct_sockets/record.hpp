@@ -78,6 +78,10 @@ int v6only_arg(const record& r);
 
 // Addresses (addresses.cpp): sockaddr <-> (text, port); 240.0.0.0/8 turns back into a name.
 bool to_text(const sockaddr* addr, std::size_t len, std::string& host, int& port);
+// A resolver placeholder (an address in 240.0.0.0/8 that stands for a host name)?
+bool is_placeholder(const sockaddr* addr, std::size_t len);
+// The name this machine answers to (gethostname(), what ip::host_name() returns)?
+bool names_this_host(const std::string& name);
 void from_text(const char* host, int port, int family, sockaddr* addr, std::size_t* len);
 // An IPv6 address for an IPv4 socket: Linux refuses it with EAFNOSUPPORT (connect, bind,
 // sendto) instead of reaching the address. (An IPv4 address on an IPv6 socket is used

@@ -12,6 +12,10 @@ namespace asio_directsockets::detail::browser_loop {
 
 void attach(scheduler* s);
 void detach(scheduler* s);
+bool is_attached(scheduler* s);
+// How many drains have run: a context attached and destroyed with the same count was never
+// driven by the event loop (see browser_reactor::shutdown).
+unsigned long drains_so_far();
 // A post from outside the loop: make sure an attached context drains soon.
 void request_drain(scheduler* s);
 

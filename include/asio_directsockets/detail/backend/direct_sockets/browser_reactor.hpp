@@ -36,6 +36,8 @@ class browser_reactor : public backend::poll_reactor {
   op_queue delivered_;
   // When this thread last let the browser's event loop run (blocking mode).
   std::chrono::steady_clock::time_point last_event_loop_turn_;
+  // browser_loop::drains_so_far() when run() last attached the context (callback mode).
+  unsigned long attached_at_drain_ = 0;
 };
 
 }  // namespace asio_directsockets::detail::ds
