@@ -6,9 +6,11 @@ target_sources(asio_directsockets PRIVATE
   asio_directsockets/src/backend/direct_sockets/browser_loop.cpp
   asio_directsockets/src/backend/direct_sockets/addresses.cpp
   asio_directsockets/src/backend/direct_sockets/browser_reactor.cpp
+  asio_directsockets/src/backend/direct_sockets/cross_thread_wake.cpp
   asio_directsockets/src/backend/direct_sockets/descriptors.cpp
   asio_directsockets/src/backend/direct_sockets/operations.cpp
-  asio_directsockets/src/backend/direct_sockets/uncaught_exception.cpp)
+  asio_directsockets/src/backend/direct_sockets/uncaught_exception.cpp
+  asio_directsockets/src/backend/direct_sockets/program_end.cpp)
 # ads_describe_exception (uncaught_exception.cpp) is called only from JS (js/runtime/uncaught.js):
 # pull its object out of the static library into every program.
 target_link_options(asio_directsockets PUBLIC "-Wl,--undefined=ads_describe_exception")
@@ -28,7 +30,18 @@ endif()
 target_compile_options(asio_directsockets PUBLIC
   ${ASIO_DS_EXCEPTIONS} -Wno-deprecated-experimental-coroutine)
 target_compile_definitions(asio_directsockets PUBLIC
-  BOOST_ASIO_DISABLE_THREADS BOOST_ASIO_HAS_CO_AWAIT=1 BOOST_ASIO_HAS_STD_INVOKE_RESULT)
+  BOOST_ASIO_HAS_CO_AWAIT=1 BOOST_ASIO_HAS_STD_INVOKE_RESULT)
+# Threads (docs/threading.md, "In the browser"): -pthread builds with Asio's threading on; without
+# it the build has one thread and Asio's locks compile away.
+option(ASIO_DS_THREADS "Browser build with threads (-pthread)" OFF)
+if(ASIO_DS_THREADS)
+  target_compile_options(asio_directsockets PUBLIC -pthread)
+  # ads_main_ended_on_thread (program_end.cpp) is called only from JS: keep it in every program.
+  target_link_options(asio_directsockets PUBLIC -pthread
+    "-Wl,--undefined=ads_main_ended_on_thread")
+else()
+  target_compile_definitions(asio_directsockets PUBLIC BOOST_ASIO_DISABLE_THREADS)
+endif()
 # The heap grows: a server's memory use depends on its clients (a 1 MiB request body into a
 # fixed 16 MiB heap that also holds the embedded files aborted with OOM, docs/browser.md).
 target_link_options(asio_directsockets PUBLIC ${ASIO_DS_EXCEPTIONS} -sALLOW_MEMORY_GROWTH=1)
@@ -54,16 +67,18 @@ endforeach()
 install(FILES ${ASIO_DS_JS_LIBRARIES} DESTINATION ${ASIO_DS_JS_INSTALL_DIR})
 # Not the bridge: uncaught C++ exceptions reported with type and what() (js/runtime/uncaught.js,
 # C++ side uncaught_exception.cpp).
-set(ASIO_DS_UNCAUGHT_JS "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/runtime/uncaught.js")
-set(_ads_uncaught_installed
-    "$<INSTALL_PREFIX>/${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/runtime/uncaught.js")
-target_link_options(asio_directsockets PUBLIC
-  "$<BUILD_INTERFACE:--js-library=${ASIO_DS_UNCAUGHT_JS}>"
-  "$<INSTALL_INTERFACE:--js-library=${_ads_uncaught_installed}>")
-set_property(TARGET asio_directsockets APPEND PROPERTY INTERFACE_LINK_DEPENDS
-  "$<BUILD_INTERFACE:${ASIO_DS_UNCAUGHT_JS}>" "$<INSTALL_INTERFACE:${_ads_uncaught_installed}>")
-install(FILES ${ASIO_DS_UNCAUGHT_JS}
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/runtime)
+# And how a -pthread program ends when main() returns (js/runtime/program_end.js).
+foreach(_ads_runtime uncaught program_end)
+  set(_ads_rt_js "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/runtime/${_ads_runtime}.js")
+  set(_ads_rt_installed
+      "$<INSTALL_PREFIX>/${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/runtime/${_ads_runtime}.js")
+  target_link_options(asio_directsockets PUBLIC
+    "$<BUILD_INTERFACE:--js-library=${_ads_rt_js}>"
+    "$<INSTALL_INTERFACE:--js-library=${_ads_rt_installed}>")
+  set_property(TARGET asio_directsockets APPEND PROPERTY INTERFACE_LINK_DEPENDS
+    "$<BUILD_INTERFACE:${_ads_rt_js}>" "$<INSTALL_INTERFACE:${_ads_rt_installed}>")
+  install(FILES ${_ads_rt_js} DESTINATION ${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/runtime)
+endforeach()
 
 # Blocking mode: run() suspends on the JS event loop (unchanged programs).
 # Link a program with this to get it; see docs/browser.md for the cost.

@@ -14,7 +14,8 @@
 #      and Worker), the Isolated Web App route, and the runner's own tests (the npm package
 #      included); then the starter template (examples/starter) from copy to IWA, as a user
 #   6. the JSPI blocking mode (wasm exceptions): its build's key programs under Node 26 and in
-#      Chromium
+#      Chromium; the -pthread build (threads in the browser): the conformance suite under Node
+#      and in Chromium
 #   7. hardening (docs/reliability.md): ThreadSanitizer, valgrind memcheck, a short libFuzzer
 #      run over the Direct Sockets backend's C++ side, and the 60-second soak
 # Exits non-zero if anything fails. Each hardening step prints what it cost.
@@ -114,6 +115,14 @@ cmake --build build/wasm-jspi -j"$jobs" --target conformance_ours wasm_callback_
   'browser_slow_reader_memory_(page|worker)|browser_conformance_(page|worker)|' \
   'browser_http_faults_(page|worker)|example_echo|' \
   'example_http_server|browser_example_http_server)$')")
+
+step wasm_threads "the -pthread browser build (-DASIO_DS_THREADS=ON, -sPROXY_TO_PTHREAD): the conformance suite with its thread cases under Node and in Chromium (page, Worker)"
+# docs/threading.md "In the browser": posts, stops and timers from other threads wake the runner.
+emcmake cmake -S . -B build/wasm-threads -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_TESTS=ON \
+  -DASIO_DS_THREADS=ON -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_BUILD_THIRD_PARTY=OFF >/dev/null
+cmake --build build/wasm-threads -j"$jobs" --target conformance_ours
+(cd build/wasm-threads && ctest --output-on-failure -j1 \
+  -R '^(conformance_ours|browser_conformance_page|browser_conformance_worker)$')
 
 step tools "hardening tools: valgrind, clang with libFuzzer"
 need=()

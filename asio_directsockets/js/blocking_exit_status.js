@@ -11,10 +11,21 @@
 // JSPI (Module.adsJspi, set by jspi_pre.js): main() must be entered through
 // WebAssembly.promising for ads_wait to be able to suspend it; its promise
 // settles with main()'s return value.
-__ATMAIN__.push(function () {
+//
+// -pthread builds (docs/threading.md, "In the browser"): a program ends when main() returns, as
+// natively, even with other threads still running (Emscripten would keep a Node process alive for
+// its Workers): js/runtime/program_end.js ends it. With -sPROXY_TO_PTHREAD main() runs on a
+// pthread, where Emscripten reports no status: it is wrapped there too and hands its status to
+// the main thread (ads_main_ended_on_thread).
+var adsBlockingMain = (function () {
+  var threads = typeof PThread === 'object';
   function report(status) {
     EXITSTATUS = status;
-    if (typeof process === 'object' && process.versions && process.versions.node) {
+    if (threads && ENVIRONMENT_IS_PTHREAD) {
+      Module['_ads_main_ended_on_thread'](status);
+    } else if (threads) {
+      _ads_program_ended(status);
+    } else if (typeof process === 'object' && process.versions && process.versions.node) {
       process.exitCode = status;
     } else if (typeof Module['onExit'] === 'function') {
       Module['onExit'](status);
@@ -30,6 +41,47 @@ __ATMAIN__.push(function () {
       handleException(e);
     }
   }
+  // The ASYNCIFY wrapper: a main() that suspended reports when it finishes; one that returned at
+  // once is Emscripten's to report, except in a -pthread build (see above).
+  function wrap(realMain) {
+    return function () {
+      var ret = realMain.apply(this, arguments);
+      if (typeof Asyncify === 'object' && Asyncify.currData) {
+        Asyncify.whenDone().then(report, ended);
+      } else if (threads) {
+        report(ret);
+      }
+      return ret;
+    };
+  }
+  // On main()'s pthread (-sPROXY_TO_PTHREAD) the suspension unwinds through the thread's entry,
+  // and the rewind calls this wrapper again: main() has ended when it returns without suspending
+  // (Asyncify.whenDone would settle with the entry's value, not main()'s).
+  // `_main` starts as Emscripten's lazy stub, which replaces the binding with the raw export on
+  // its first call: the wrapper puts itself back and calls the export from then on.
+  function wrapOnThread(stub) {
+    var realMain = stub;
+    var wrapper = function () {
+      var ret = realMain.apply(this, arguments);
+      if (realMain === stub && typeof Module['_main'] === 'function') realMain = Module['_main'];
+      _main = wrapper;
+      if (!(typeof Asyncify === 'object' && Asyncify.currData)) report(ret);
+      return ret;
+    };
+    return wrapper;
+  }
+  return { report: report, ended: ended, wrap: wrap, wrapOnThread: wrapOnThread };
+})();
+
+if (typeof ENVIRONMENT_IS_PTHREAD !== 'undefined' && ENVIRONMENT_IS_PTHREAD) {
+  // -sPROXY_TO_PTHREAD: this pthread's ___call_main calls main() through the `_main` binding
+  // (__ATMAIN__ runs on the main thread only).
+  if (typeof _main === 'function') _main = adsBlockingMain.wrapOnThread(_main);
+}
+
+__ATMAIN__.push(function () {
+  var report = adsBlockingMain.report;
+  var ended = adsBlockingMain.ended;
   var realMain = Module['_main'];
   if (typeof realMain !== 'function') return;
   if (Module['adsJspi']) {
@@ -55,11 +107,5 @@ __ATMAIN__.push(function () {
     };
     return;
   }
-  Module['_main'] = function () {
-    var ret = realMain.apply(this, arguments);
-    if (typeof Asyncify === 'object' && Asyncify.currData) {
-      Asyncify.whenDone().then(report, ended);
-    }
-    return ret;
-  };
+  Module['_main'] = adsBlockingMain.wrap(realMain);
 });

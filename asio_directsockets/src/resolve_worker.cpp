@@ -11,8 +11,9 @@ resolve_worker::~resolve_worker() {
 
 void resolve_worker::start(resolve_op* op) {
   scheduler_.work_started();
-#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
-  // No threads: Emscripten's getaddrinfo answers from memory without I/O.
+#if defined(__EMSCRIPTEN__)
+  // Emscripten's getaddrinfo answers from memory without I/O: no thread needed (with -pthread
+  // one would also have to wake the runner across threads for each lookup).
   op->run();
   scheduler_.post_deferred_completion(op);
 #else

@@ -389,7 +389,7 @@ BOOST_AUTO_TEST_CASE(exception_from_handler_propagates_out_of_run) {
   BOOST_TEST(after == 1);
 }
 
-#ifndef __EMSCRIPTEN__
+#if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)  // -pthread browser builds too
 
 // Threads can hang rather than fail, so these are bounded by run_for and future::wait_for
 // as well as Boost.Test's timeout decorator.
@@ -429,25 +429,48 @@ BOOST_AUTO_TEST_CASE(stop_from_another_thread, *boost::unit_test::timeout(60)) {
   BOOST_TEST((clk::now() - t0 < 10s));
 }
 
+// Runs a context on another thread for the rest of a test case: joined (and stopped first) on
+// the way out, also after a failed BOOST_TEST_REQUIRE, so no joinable thread is ever left.
+struct runner_thread {
+  net::io_context& ioc;
+  std::thread t;
+  explicit runner_thread(net::io_context& c) : ioc(c), t([this] { ioc.run_for(30s); }) {}
+  ~runner_thread() {
+    ioc.stop();
+    if (t.joinable()) t.join();
+  }
+};
+
 BOOST_AUTO_TEST_CASE(use_future_tokens, *boost::unit_test::timeout(60)) {
   net::io_context ioc;
   auto guard = net::make_work_guard(ioc);
-  std::thread runner([&] { ioc.run_for(30s); });
-  struct stop_and_join {  // also on a failed BOOST_TEST_REQUIRE, never leave a joinable thread
-    net::io_context& ioc;
-    std::thread& t;
-    ~stop_and_join() {
-      ioc.stop();
-      if (t.joinable()) t.join();
-    }
-  } joiner{ioc, runner};
+  runner_thread runner(ioc);
 
   net::steady_timer t(ioc, 10ms);
   std::future<void> waited = t.async_wait(net::use_future);
   BOOST_TEST_REQUIRE((waited.wait_for(20s) == std::future_status::ready));
   BOOST_CHECK_NO_THROW(waited.get());
 
-  // A failing operation delivers its error as a system_error from get().
+  // Operations with a value: the future carries it.
+  std::future<int> value = net::co_spawn(
+      ioc, []() -> net::awaitable<int> { co_return 42; }, net::use_future);
+  BOOST_TEST_REQUIRE((value.wait_for(20s) == std::future_status::ready));
+  BOOST_TEST(value.get() == 42);
+
+  guard.reset();
+  runner.t.join();
+}
+
+// A failing socket operation delivers its error as a system_error from get(), started from a
+// thread that does not run the context. In a -pthread browser build the Direct Sockets of a context
+// live in the JS of the thread that runs it (docs/threading.md, "In the browser"); the twin below
+// starts the same operation there.
+BOOST_AUTO_TEST_CASE(use_future_with_a_socket_from_another_thread,
+                     *boost::unit_test::timeout(60) *
+                         boost::unit_test::label("needs_io_from_any_thread")) {
+  net::io_context ioc;
+  auto guard = net::make_work_guard(ioc);
+  runner_thread runner(ioc);
   tcp::socket s(ioc);
   std::future<void> refused = s.async_connect(loopback(closed_tcp_port(ioc)), net::use_future);
   BOOST_TEST_REQUIRE((refused.wait_for(20s) == std::future_status::ready));
@@ -457,18 +480,36 @@ BOOST_AUTO_TEST_CASE(use_future_tokens, *boost::unit_test::timeout(60)) {
   } catch (const boost::system::system_error& e) {
     CONF_CHECK_EC(e.code(), net::error::connection_refused);
   }
-
-  // Operations with a value: the future carries it.
-  std::future<int> value = net::co_spawn(
-      ioc, []() -> net::awaitable<int> { co_return 42; }, net::use_future);
-  BOOST_TEST_REQUIRE((value.wait_for(20s) == std::future_status::ready));
-  BOOST_TEST(value.get() == 42);
-
-  guard.reset();
-  runner.join();
 }
 
-#endif  // __EMSCRIPTEN__
+// The twin: the socket is opened and its operation started on the thread that runs the context
+// (posted there), and another thread waits on the future.
+BOOST_AUTO_TEST_CASE(use_future_with_a_socket_posted_to_the_runner,
+                     *boost::unit_test::timeout(60)) {
+  net::io_context ioc;
+  auto guard = net::make_work_guard(ioc);
+  const auto closed = loopback(closed_tcp_port(ioc));  // before the runner: no socket use races it
+  runner_thread runner(ioc);
+  std::optional<tcp::socket> s;
+  std::promise<std::future<void>> started;
+  net::post(ioc, [&] {
+    s.emplace(ioc);
+    started.set_value(s->async_connect(closed, net::use_future));
+  });
+  std::future<void> refused = started.get_future().get();
+  BOOST_TEST_REQUIRE((refused.wait_for(20s) == std::future_status::ready));
+  try {
+    refused.get();
+    BOOST_ERROR("connect to a closed port succeeded");
+  } catch (const boost::system::system_error& e) {
+    CONF_CHECK_EC(e.code(), net::error::connection_refused);
+  }
+  net::post(ioc, [&] { s.reset(); });  // closed where it lives
+  guard.reset();
+  runner.t.join();
+}
+
+#endif  // threads
 
 // The Networking TS executor members (on_work_started/finished, dispatch/post/defer with an
 // allocator) that the type-erased net::executor and a strand<net::executor> call.

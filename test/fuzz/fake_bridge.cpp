@@ -324,4 +324,6 @@ int ads_can_block(void) {
   return 0;  // callback mode: nothing in the backend may wait
 }
 
+void ads_watch_wake(int*, int) {}  // one thread here: nothing to watch
+
 }  // extern "C"

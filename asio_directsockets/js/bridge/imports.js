@@ -98,6 +98,9 @@ mergeInto(LibraryManager.library, {
   },
   ads_pipe_eof__deps: ['$AdsBridge', '$AdsPipefs'],
   ads_pipe_eof__sig: 'ii',
+  // -pthread builds: the file system (PIPEFS with it) lives on the main browser thread, where
+  // Emscripten runs every file syscall; ask there. (Ignored without threads.)
+  ads_pipe_eof__proxy: 'sync',
   ads_pipe_eof: function (fd) {
     try { return AdsPipefs.pipeEof(fd); } catch (e) { AdsBridge.internalError(e); return 0; }
   },
@@ -127,5 +130,10 @@ mergeInto(LibraryManager.library, {
   ads_can_block__sig: 'i',
   ads_can_block: function () {
     return AdsLoop.canBlock();
+  },
+  ads_watch_wake__deps: ['$AdsLoop'],
+  ads_watch_wake__sig: 'vii',
+  ads_watch_wake: function (word, seen) {
+    AdsLoop.watchWake(word, seen);
   }
 });

@@ -171,6 +171,31 @@ mergeInto(LibraryManager.library, {
       var v = B.cq.length ? 1 : 0;
       AdsOps.callUser(function () { w.wakeUp(v); });
     },
+    // ---- -pthread builds: wakes from other threads (cross_thread_wake.hpp) ----
+    // Another thread posted to this thread's context: it changed the word at `word` (a wasm
+    // address) and notified it. One Atomics.waitAsync per value seen; its end finishes the
+    // current wait (blocking mode) or schedules a drain (callback mode, attached).
+    watchWake: function (word, seen) {
+      var B = AdsBridge.ready();
+      if (typeof Atomics !== 'object' || typeof Atomics.waitAsync !== 'function' ||
+          typeof SharedArrayBuffer === 'undefined' || !(HEAP32.buffer instanceof SharedArrayBuffer)) {
+        return;
+      }
+      var key = word + ':' + seen;
+      if (B.wakeWatch === key) return;  // already watching for a change of this value
+      B.wakeWatch = key;
+      var r = Atomics.waitAsync(HEAP32, word >> 2, seen);
+      var woken = function () {
+        if (AdsBridge.wakeWatch === key) AdsBridge.wakeWatch = null;
+        AdsLoop.wokenByAnotherThread();
+      };
+      if (r.async) r.value.then(woken); else AdsLoop.microtask(woken);
+    },
+    wokenByAnotherThread: function () {
+      var B = AdsBridge;
+      if (B.waiter) AdsLoop.finishWait(B.waiter);
+      else if (B.drainArmed) AdsLoop.scheduleDrainCall();
+    },
     canBlock: function () {
       if (AdsLoop.jspi()) return 1;
       return typeof Asyncify !== 'undefined' && Asyncify &&

@@ -25,6 +25,7 @@ void browser_reactor::deliver(ds_op* op) {
 }
 
 void browser_reactor::wake_runner(bool) {
+  if (cross_thread_.wake_from_another_thread()) return;
   browser_loop::request_drain(&owner_);
 }
 
@@ -52,6 +53,7 @@ bool browser_reactor::run(std::unique_lock<std::mutex>& lock, long long timeout_
     }
     return true;
   }
+  cross_thread_.runner_waits();
   if (!can_block()) {
     browser_loop::attach(&owner_);
     attached_at_drain_ = browser_loop::drains_so_far();

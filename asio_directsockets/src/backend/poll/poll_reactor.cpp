@@ -234,7 +234,9 @@ void poll_reactor::finish_timers(op_queue& completed) {
 }
 
 void poll_reactor::wake_if_waiting() {
-  if (owner_.blocked_in_reactor()) interrupt();
+  // Through the build's reactor type: natively interrupt(); the browser's reactor waits on the
+  // event loop, not on the wakeup pipe, and wakes its runner its own way (also across threads).
+  if (owner_.blocked_in_reactor()) owner_.get_reactor().wake_runner(true);
 }
 
 void poll_reactor::interrupt() {

@@ -102,6 +102,12 @@
       print: line('out'),
       printErr: line('err'),
       locateFile: (file) => base + file,
+      // -pthread builds: each pthread's Worker loads the program's script (in a Worker host,
+      // Emscripten would otherwise take the host's own script URL).
+      mainScriptUrlOrBlob: programUrl.href,
+      // A -pthread program ends here when main() returns (js/runtime/program_end.js), also when
+      // main() ran on a pthread (-sPROXY_TO_PTHREAD), where the hooks below never see it.
+      onExit: (status) => finish({ t: 'exit', status, how: 'exit' }),
       onAbort: (what) => {
         aborting = true;
         // Emscripten prints "Aborted(...)" right after this hook: let that line out first.

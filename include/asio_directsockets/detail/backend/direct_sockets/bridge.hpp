@@ -38,6 +38,9 @@ void ads_schedule_drain(int timeout_ms);
 // timeout_ms: > 0 a limit, -1 none, 0 no wait, ads_wait_yield one macrotask.
 int ads_wait(int timeout_ms);
 int ads_can_block(void);
+// -pthread builds: until *word differs from `seen` (another thread changed it and notified), then
+// end the current ads_wait or, in callback mode, schedule a drain (cross_thread_wake.hpp).
+void ads_watch_wake(int* word, int seen);
 }
 
 namespace asio_directsockets::detail::ds {

@@ -5,6 +5,7 @@
 // or JSPI), returning to it in callback mode (browser_loop.hpp).
 #pragma once
 
+#include <asio_directsockets/detail/backend/direct_sockets/cross_thread_wake.hpp>
 #include <asio_directsockets/detail/backend/direct_sockets/ds_op.hpp>
 #include <asio_directsockets/detail/backend/poll/poll_reactor.hpp>
 
@@ -22,7 +23,8 @@ class browser_reactor : public backend::poll_reactor {
   // timeout_usec when there are none. Returns false when it had to wait but cannot (callback
   // mode): the context is then attached to the browser's event loop.
   bool run(std::unique_lock<std::mutex>& lock, long long timeout_usec, op_queue& completed);
-  // Work was posted: an attached context drains soon.
+  // Work was posted: an attached context drains soon, a waiting runner wakes (also when the
+  // poster is another thread: cross_thread_wake.hpp).
   void wake_runner(bool runner_waiting);
   // A Direct Sockets operation of this context finished (ds::deliver_to_owner).
   void deliver(ds_op* op);
@@ -34,6 +36,7 @@ class browser_reactor : public backend::poll_reactor {
 
   scheduler& owner_;
   op_queue delivered_;
+  cross_thread_wake cross_thread_;
   // When this thread last let the browser's event loop run (blocking mode).
   std::chrono::steady_clock::time_point last_event_loop_turn_;
   // browser_loop::drains_so_far() when run() last attached the context (callback mode).
