@@ -7,8 +7,8 @@
 #pragma once
 
 #if defined(__EMSCRIPTEN_PTHREADS__)
-#include <atomic>
 #include <pthread.h>
+#include <atomic>
 #endif
 
 namespace asio_directsockets::detail::ds {
