@@ -26,12 +26,14 @@ fi
 
 say() { echo "run.sh: $*" >&2; }
 
+# What .deps/ was installed from: the clone's commit (installs are redone when it changes).
+ads_commit=$(git -C "$ads_root" rev-parse HEAD 2>/dev/null || echo unversioned)
+
 # The library for one build (native or wasm), installed into .deps/<kind>; again when the clone's
 # commit changes.
 install_library() {
-  local kind=$1 stamp
-  stamp=$(git -C "$ads_root" rev-parse HEAD 2>/dev/null || echo unversioned)
-  [ "$(cat "$deps/$kind.stamp" 2>/dev/null)" = "$stamp" ] && return
+  local kind=$1
+  [ "$(cat "$deps/$kind.stamp" 2>/dev/null)" = "$ads_commit" ] && return
   say "installing asio_directsockets ($kind) into .deps/$kind"
   local configure=(cmake -S "$ads_root" -B "$deps/build-$kind" -DCMAKE_BUILD_TYPE=Release
                    -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF)
@@ -39,21 +41,19 @@ install_library() {
   "${configure[@]}" >/dev/null
   cmake --build "$deps/build-$kind" -j"$jobs" >/dev/null
   cmake --install "$deps/build-$kind" --prefix "$deps/$kind" >/dev/null
-  echo "$stamp" >"$deps/$kind.stamp"
+  echo "$ads_commit" >"$deps/$kind.stamp"
 }
 
 # The JS tools as their npm package (ads-node, ads-browser, ads-iwa), packed from the clone.
 install_tools() {
-  local stamp
-  stamp=$(git -C "$ads_root" rev-parse HEAD 2>/dev/null || echo unversioned)
-  [ "$(cat "$deps/tools.stamp" 2>/dev/null)" = "$stamp" ] && return
+  [ "$(cat "$deps/tools.stamp" 2>/dev/null)" = "$ads_commit" ] && return
   say "installing the npm package asio_directsockets into .deps/tools"
   mkdir -p "$deps/tools"
   local tgz
   tgz=$(cd "$ads_root/asio_directsockets" && npm pack --silent --pack-destination "$deps/tools")
   (cd "$deps/tools" && [ -f package.json ] || echo '{"private": true}' >package.json)
   npm install --prefix "$deps/tools" --no-audit --no-fund --loglevel=error "$deps/tools/$tgz" >/dev/null
-  echo "$stamp" >"$deps/tools.stamp"
+  echo "$ads_commit" >"$deps/tools.stamp"
 }
 
 setup() {

@@ -28,7 +28,7 @@ const { devProxyBundleId } = require('./iwa_id');
 const { solidPng } = require('./solid_png');
 const { runApp } = require('./iwa_app');
 const { EXIT } = require('./exit_codes');
-const { browserStderr } = require('./run');
+const { commonOption, runAndReport, exitWhenDone } = require('./run');
 const iwa = require('./iwa_install');
 
 const MANIFEST_TEMPLATE = path.join(__dirname, 'iwa', 'manifest.template.webmanifest');
@@ -94,15 +94,10 @@ function parseAppArgs(argv) {
     } else if (a === '--app-dir') o.appDir = value();
     else if (a.startsWith('--app-dir=')) o.appDir = a.slice(10);
     else if (a === '--start') o.start = value();
-    else if (a === '--timeout') o.timeoutS = Number(value());
-    else if (a.startsWith('--timeout=')) o.timeoutS = Number(a.slice(10));
     else if (a === '--keep-running') o.keepRunning = true;
-    else if (a === '--browser') o.browser = value();
-    else if (a === '--browser-flag') o.flags.push(value());
-    else if (a === '--verbose') o.verbose = true;
-    else if (a === '--verbose=all') o.verbose = 'all';
-    else if (a === '--quiet') o.quiet = true;
-    else throw new Error(`unknown option or argument ${a} (the app's arguments go after --)`);
+    else if (!commonOption(a, value, o)) {
+      throw new Error(`unknown option or argument ${a} (the app's arguments go after --)`);
+    }
   }
   if (!o.appDir) throw new Error('--app-dir needs a folder');
   if (!(o.timeoutS >= 0)) throw new Error('--timeout must be a number of seconds (0: none)');
@@ -117,22 +112,21 @@ async function appMain(argv) {
     process.stderr.write(`iwa.js: ${e.message}\n${APP_USAGE}\n`);
     return EXIT.USAGE;
   }
-  const result = await runApp({
-    ...o,
-    onBrowserStderr: browserStderr(o.verbose),
-    onProgress: o.quiet ? undefined : (line) => process.stderr.write(`iwa.js: ${line}\n`),
-  });
-  if (result.kind !== 'exit') process.stderr.write(`iwa.js: ${result.message}\n`);
-  return result.status;
+  return runAndReport('iwa.js', o, runApp);
+}
+
+// The command's own options: what comes before `--` (the rest is the program's).
+function ownOptions(argv) {
+  const end = argv.indexOf('--');
+  return end < 0 ? argv : argv.slice(0, end);
 }
 
 function isAppForm(argv) {
-  const end = argv.indexOf('--');
-  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--app-dir' || a.startsWith('--app-dir='));
+  return ownOptions(argv).some((a) => a === '--app-dir' || a.startsWith('--app-dir='));
 }
 
 function cli(argv) {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (ownOptions(argv).some((a) => a === '--help' || a === '-h')) {
     process.stdout.write('usage: iwa.js [run.js options] prog.js [-- args...]   (run.js --help)\n' + APP_USAGE + '\n');
     process.exit(0);
   }
@@ -140,12 +134,7 @@ function cli(argv) {
     require('./run').runCli(argv, { name: 'iwa.js', route: iwaRoute });
     return;
   }
-  appMain(argv).then(
-    (status) => process.stdout.write('', () => process.exit(status)),
-    (e) => {
-      process.stderr.write(`iwa.js: internal error: ${e && e.stack ? e.stack : e}\n`);
-      process.exit(EXIT.BROWSER);
-    });
+  exitWhenDone('iwa.js', appMain(argv));
 }
 
 if (require.main === module) cli(process.argv.slice(2));

@@ -16,6 +16,7 @@ const { startStaticServer } = require('./static_server');
 const { launchBrowser, CHROMIUM } = require('./chromium');
 const { devProxyBundleId } = require('./iwa_id');
 const { EXIT } = require('./exit_codes');
+const { runOutcome, fail, oneLine } = require('./run_outcome');
 const iwa = require('./iwa_install');
 
 const EXIT_BINDING = 'adsIwaExit';
@@ -83,15 +84,8 @@ async function runApp(options) {
 
   let server = null;
   let browser = null;
-  let timer = null;
-  let settle;
-  const outcome = new Promise((resolve) => { settle = resolve; });
-  let settled = false;
-  const end = (r) => {
-    if (settled) return;
-    settled = true;
-    settle(r);
-  };
+  const outcome = runOutcome();
+  const end = outcome.end;
 
   try {
     server = await startStaticServer({ mounts: { '/': appDir } });
@@ -103,12 +97,7 @@ async function runApp(options) {
       onStderr: o.onBrowserStderr,
     });
     progress(`started ${o.browser || CHROMIUM}`);
-    if (o.timeoutS > 0) {
-      timer = setTimeout(() => end(fail('timeout', EXIT.TIMEOUT,
-          `timed out after ${o.timeoutS} s: the app was still running`)), o.timeoutS * 1000);
-    }
-    browser.exitPromise.then((e) => end(fail('browser-exit', EXIT.BROWSER,
-        `the browser exited unexpectedly (${e.signal ? 'signal ' + e.signal : 'exit code ' + e.code})`)));
+    outcome.watch(browser, o.timeoutS, 'the app was still running');
 
     const { cdp } = browser;
     await cdp.send('Target.setDiscoverTargets', { discover: true });  // crashes and closed windows
@@ -138,8 +127,7 @@ async function runApp(options) {
     end(fail('error', EXIT.BROWSER, oneLine(e.message)));
   }
 
-  const result = await outcome;
-  clearTimeout(timer);
+  const result = await outcome.promise;
   progress(result.kind === 'exit' ? `the app ended with status ${result.status}` : `the run ended: ${result.kind}`);
   if (browser) await browser.close();
   if (server) await server.close();
@@ -203,14 +191,6 @@ function watchApp(cdp, origin, on) {
   cdp.on('Target.targetDestroyed', (p) => {
     if (p.targetId === appTarget) on.closed();
   });
-}
-
-function fail(kind, status, message) {
-  return { kind, status, message };
-}
-
-function oneLine(text) {
-  return String(text).replace(/\s*\n\s*/g, ' | ').slice(0, 2000);
 }
 
 module.exports = { runApp, readAppManifest, launchUrl, EXIT_BINDING };

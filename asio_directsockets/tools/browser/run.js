@@ -25,6 +25,20 @@ const { noiseFilter } = require('./browser_noise');
 const USAGE = 'usage: run.js [--mode page|worker] [--timeout S] [--wait-for-exit] ' +
               '[--browser PATH] [--browser-flag F]... [--bridge-stats] [--verbose[=all]] [--quiet] prog.js [-- args...]';
 
+// The options every browser command takes (run.js, iwa.js in both forms): true if `a` was one.
+// `value()` takes the option's value from the next argument.
+function commonOption(a, value, o) {
+  if (a === '--timeout') o.timeoutS = Number(value());
+  else if (a.startsWith('--timeout=')) o.timeoutS = Number(a.slice(10));
+  else if (a === '--browser') o.browser = value();
+  else if (a === '--browser-flag') o.flags.push(value());
+  else if (a === '--verbose') o.verbose = true;
+  else if (a === '--verbose=all') o.verbose = 'all';
+  else if (a === '--quiet') o.quiet = true;
+  else return false;
+  return true;
+}
+
 function parseArgs(argv) {
   const o = { mode: 'page', timeoutS: 600, flags: [], args: [] };
   for (let i = 0; i < argv.length; i++) {
@@ -38,15 +52,9 @@ function parseArgs(argv) {
       break;
     } else if (a === '--mode') o.mode = value();
     else if (a.startsWith('--mode=')) o.mode = a.slice(7);
-    else if (a === '--timeout') o.timeoutS = Number(value());
-    else if (a.startsWith('--timeout=')) o.timeoutS = Number(a.slice(10));
     else if (a === '--wait-for-exit') o.waitForExit = true;
-    else if (a === '--browser') o.browser = value();
-    else if (a === '--browser-flag') o.flags.push(value());
-    else if (a === '--verbose') o.verbose = true;
-    else if (a === '--verbose=all') o.verbose = 'all';
-    else if (a === '--quiet') o.quiet = true;
     else if (a === '--bridge-stats') o.bridgeStats = true;
+    else if (commonOption(a, value, o)) continue;
     else if (a === '--help' || a === '-h') o.help = true;
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else if (!o.program) o.program = a;
@@ -71,9 +79,14 @@ async function main(argv, { name = 'run.js', route } = {}) {
     process.stdout.write(USAGE.replace('run.js', name) + '\n');
     return 0;
   }
-  const result = await runProgram({
+  return runAndReport(name, { ...o, ...(route ? { route } : {}) }, runProgram);
+}
+
+// Runs `start(options)` with the command's browser stderr and progress lines, says why a run that
+// did not end by the program's own exit ended, and resolves to the exit status.
+async function runAndReport(name, o, start) {
+  const result = await start({
     ...o,
-    ...(route ? { route } : {}),
     onBrowserStderr: browserStderr(o.verbose),
     onProgress: o.quiet ? undefined : (line) => process.stderr.write(`${name}: ${line}\n`),
   });
@@ -87,16 +100,21 @@ function browserStderr(verbose) {
   return verbose ? noiseFilter(write) : undefined;
 }
 
-// Runs main() and exits with its status once stdout has drained.
-function runCli(argv, options = {}) {
-  main(argv, options).then(
+// Exits with the status `running` resolves to, once stdout has drained.
+function exitWhenDone(name, running) {
+  running.then(
     (status) => process.stdout.write('', () => process.exit(status)),
     (e) => {
-      process.stderr.write(`${options.name || 'run.js'}: internal error: ${e && e.stack ? e.stack : e}\n`);
+      process.stderr.write(`${name}: internal error: ${e && e.stack ? e.stack : e}\n`);
       process.exit(EXIT.BROWSER);
     });
 }
 
+// Runs main() and exits with its status.
+function runCli(argv, options = {}) {
+  exitWhenDone(options.name || 'run.js', main(argv, options));
+}
+
 if (require.main === module) runCli(process.argv.slice(2));
 
-module.exports = { parseArgs, runCli, browserStderr };
+module.exports = { parseArgs, runCli, commonOption, runAndReport, exitWhenDone };

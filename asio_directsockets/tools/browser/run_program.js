@@ -12,6 +12,7 @@ const { launchBrowser } = require('./chromium');
 const { openPageSession } = require('./page_session');
 const { ISOLATION_HEADERS } = require('./isolation_headers');
 const { EXIT } = require('./exit_codes');
+const { runOutcome, fail, oneLine } = require('./run_outcome');
 
 const HARNESS_DIR = path.join(__dirname, 'harness');
 
@@ -72,15 +73,8 @@ async function runProgram(options) {
   };
   let server = null;
   let browser = null;
-  let timer = null;
-  let settle;
-  const outcome = new Promise((resolve) => { settle = resolve; });
-  let settled = false;
-  const end = (r) => {
-    if (settled) return;
-    settled = true;
-    settle(r);
-  };
+  const outcome = runOutcome();
+  const end = outcome.end;
 
   try {
     server = await startStaticServer({
@@ -92,15 +86,11 @@ async function runProgram(options) {
     browser = await launchBrowser({ ...o.route.browserOptions(o), onStderr: o.onBrowserStderr });
     if (o.onLaunched) o.onLaunched(browser);
 
-    timer = setTimeout(() => end(fail('timeout', EXIT.TIMEOUT,
-        `timed out after ${o.timeoutS} s: the program was still running (mode ${o.mode})`)),
-      o.timeoutS * 1000);
-    browser.exitPromise.then((e) => end(fail('browser-exit', EXIT.BROWSER,
-        `the browser exited unexpectedly (${e.signal ? 'signal ' + e.signal : 'exit code ' + e.code})`)));
+    outcome.watch(browser, o.timeoutS, `the program was still running (mode ${o.mode})`);
 
     const events = {
       onReport: (msg) => {
-        if (settled) return;
+        if (outcome.settled) return;
         switch (msg.t) {
           case 'out': out(msg.s); break;
           case 'err': err(msg.s); break;
@@ -115,13 +105,13 @@ async function runProgram(options) {
         }
       },
       onConsole: (level, text, where) => {
-        if (settled) return;
+        if (outcome.settled) return;
         if (o.verbose || level === 'error' || level === 'warning' || level === 'exception') {
           diag(`[${where} console.${level}] ${text}`);
         }
       },
       onLog: (level, text) => {
-        if (o.verbose && !settled) diag(`[browser log ${level}] ${text}`);
+        if (o.verbose && !outcome.settled) diag(`[browser log ${level}] ${text}`);
       },
       onCrash: (info) => {
         // The browser logs why it killed a renderer just before doing so; give stderr a moment.
@@ -137,19 +127,10 @@ async function runProgram(options) {
     end(fail('error', EXIT.BROWSER, oneLine(e.message)));
   }
 
-  const result = await outcome;
-  clearTimeout(timer);
+  const result = await outcome.promise;
   if (browser) await browser.close();
   if (server) await server.close();
   return result;
-}
-
-function fail(kind, status, message) {
-  return { kind, status, message };
-}
-
-function oneLine(text) {
-  return String(text).replace(/\s*\n\s*/g, ' | ').slice(0, 2000);
 }
 
 module.exports = { runProgram, contentShellRoute, HARNESS_DIR };
