@@ -18,6 +18,14 @@ the clients in it one after the other) and is restarted between rounds.
 
   browser_runner.py --native-bin-dir DIR --wasm-dir DIR --out FILE [--quick] [--rounds N]
                     [--only SCENARIO,...] [--clients wasm,js,sockfs,native,...]
+                    [--wasm-extra KEY=PROGRAM.js ...]
+
+--wasm-extra measures another build of the wasm client next to "wasm", as KEY@wasm-chromium:
+a file name in --wasm-dir, or a path to a program in another build folder, served under
+/extra/KEY/ (e.g. the -pthread build: --wasm-extra
+threads=build/bench-wasm-threads/bench/browser/bench_client_wasm.js, docs/benchmarks.md
+"Threads in the browser build"). A -pthread build (its NAME.worker.js beside it) runs in the page
+with main() on a pthread (-sPROXY_TO_PTHREAD); its memory probe reads that pthread's Worker.
 """
 import argparse
 import json
@@ -87,10 +95,12 @@ def memory_configs(quick):
 class Driver:
     """The Node browser driver: one command line in, one reply line out."""
 
-    def __init__(self, wasm_dir, browser=None):
+    def __init__(self, wasm_dir, browser=None, mounts=None):
         args = ["node", DRIVER, "--app-dir", wasm_dir]
         if browser:
             args += ["--browser", browser]
+        for prefix, folder in (mounts or {}).items():
+            args += ["--mount", f"{prefix}={folder}"]
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.next_id = 1
         ready = json.loads(self.proc.stdout.readline() or "{}")
@@ -155,6 +165,8 @@ def browser_row(driver, client, scenario, port, server, opts, timing, proxy_pid=
         cmd["program"] = c["program"]
     if c.get("waitForExit"):
         cmd["waitForExit"] = True
+    if c.get("pthreads"):
+        cmd["probeWorker"] = True
     if proxy_pid:
         cmd["proxyPids"] = [proxy_pid]
     reply = driver.call(cmd)
@@ -190,7 +202,7 @@ def warm_up(driver, bin_dir):
     """Unrecorded runs in a fresh browser: its renderer, caches and JIT warm up first."""
     server = runner.Server(bin_dir, "stock", "tcp_echo")
     try:
-        for client in ("wasm", "js"):
+        for client in ["wasm", "js"] + EXTRA_WASM:
             c = CLIENTS[client]
             cmd = {"cmd": "run", "client": c["client"], "mode": c["mode"], "timeoutS": 30,
                    "args": ["tcp_echo", "--port", str(server.ports["tcp_echo"]), "--msg", "4096",
@@ -222,14 +234,28 @@ def main():
     ap.add_argument("--clients", help="comma-separated clients: " + ",".join(ALL_CLIENTS))
     ap.add_argument("--browser", help="browser binary (default: content_shell)")
     ap.add_argument("--wasm-extra", action="append", default=[], metavar="KEY=PROGRAM.js",
-                    help="another build of the wasm client in --wasm-dir (e.g. before=bench_client_"
-                         "wasm_before.js, for a library change's before/after): measured next to "
-                         "the wasm client wherever it is, as variant KEY@wasm-chromium")
+                    help="another build of the wasm client, a file in --wasm-dir (e.g. before=bench_"
+                         "client_wasm_before.js, for a library change's before/after) or a path to "
+                         "one in another build folder (e.g. threads=build/bench-wasm-threads/bench/"
+                         "browser/bench_client_wasm.js, the -pthread build): measured next to the "
+                         "wasm client wherever it is, as variant KEY@wasm-chromium")
     args = ap.parse_args()
+    mounts = {}
     for extra in args.wasm_extra:
         key, program = extra.split("=", 1)
+        if not key.replace("-", "").replace("_", "").isalnum():
+            ap.error(f"--wasm-extra {extra}: KEY must be letters, digits, - or _")
+        path = program if os.sep in program else os.path.join(args.wasm_dir, program)
+        if not os.path.isfile(path):
+            ap.error(f"--wasm-extra {extra}: no such program {path}")
+        name = os.path.basename(path)
+        if os.sep in program:
+            mounts[f"/extra/{key}/"] = os.path.dirname(os.path.abspath(path))
+            program = f"/extra/{key}/{name}"
+        # A -pthread build: Emscripten 3.1.6 writes its pthreads' Worker script beside it.
+        pthreads = os.path.isfile(os.path.join(os.path.dirname(path), name[:-3] + ".worker.js"))
         CLIENTS[f"wasm-{key}"] = {"variant": f"{key}@wasm-chromium", "client": "program",
-                                  "program": program, "mode": "page"}
+                                  "program": program, "mode": "page", "pthreads": pthreads}
         ALL_CLIENTS.append(f"wasm-{key}")
         EXTRA_WASM.append(f"wasm-{key}")
     if args.rounds is None:
@@ -251,7 +277,7 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     t_start = time.time()
     errors = 0
-    driver = Driver(args.wasm_dir, args.browser)
+    driver = Driver(args.wasm_dir, args.browser, mounts)
     try:
         with open(args.out, "w") as out:
             def emit(row, rnd, order_index, client):

@@ -1,6 +1,7 @@
 """The browser half of docs/benchmarks.md (bench/results/browser*.jsonl, written by
 browser_runner.py): tables, the targets, plots. report.py calls blocks(); every ratio here is
 taken within the browser run, where all clients talked to the same native server."""
+import glob
 import os
 import statistics
 from collections import defaultdict
@@ -10,21 +11,29 @@ import plot as P  # bench/report/plot.py (report put bench/report/ on the path)
 
 WASM = "ours@wasm-chromium"
 WASM_WORKER = "ours@wasm-chromium-worker"
+# The -pthread build (-DASIO_DS_THREADS=ON, -sPROXY_TO_PTHREAD: main() on a pthread's Worker) in
+# the page, measured beside the others by browser_runner.py --wasm-extra threads=….
+THREADS = "threads@wasm-chromium"
+# The same -pthread build relinked with a fixed memory (-sALLOW_MEMORY_GROWTH=0), for the study.
+THREADS_NOGROW = "threads-nogrow@wasm-chromium"
 JS = "js-direct-sockets@chromium"
 JS_WORKER = "js-direct-sockets@chromium-worker"
 SOCKFS = "emscripten-websockify@chromium"
 NATIVE = "stock@native"
-ORDER = [WASM, WASM_WORKER, JS, JS_WORKER, SOCKFS, NATIVE]
+ORDER = [WASM, WASM_WORKER, THREADS, THREADS_NOGROW, JS, JS_WORKER, SOCKFS, NATIVE]
 LABELS = {
     WASM: "asio_directsockets wasm, page",
     WASM_WORKER: "asio_directsockets wasm, Worker",
+    THREADS: "asio_directsockets wasm -pthread, main() on a pthread",
+    THREADS_NOGROW: "the same, memory not growable",
     JS: "raw JS Direct Sockets, page",
     JS_WORKER: "raw JS Direct Sockets, Worker",
     SOCKFS: "Emscripten SOCKFS + websockify",
     NATIVE: "native Boost.Asio (same run)",
 }
-SHORT = {WASM: "wasm", WASM_WORKER: "wasm (Worker)", JS: "raw JS", JS_WORKER: "raw JS (Worker)",
-         SOCKFS: "SOCKFS", NATIVE: "native"}
+SHORT = {WASM: "wasm", WASM_WORKER: "wasm (Worker)", THREADS: "wasm -pthread",
+         THREADS_NOGROW: "wasm -pthread, fixed memory", JS: "raw JS",
+         JS_WORKER: "raw JS (Worker)", SOCKFS: "SOCKFS", NATIVE: "native"}
 
 # The targets (reported, never asserted): (what, scenario, cfg filter, metric, variant, base, ratio)
 TARGET_JS = 1.0
@@ -106,8 +115,12 @@ def cpu_threads(d):
         for k, us in r["cpu_threads"].items():
             kind, thread = k.split("/", 1)
             if kind == "renderer":
+                # (thread names as /proc has them: 15 characters)
                 name = "renderer main thread" if thread == "chromium-shell" else (
-                    "renderer IO thread" if thread.startswith("Chrome_ChildIO") else "renderer other")
+                    "renderer IO thread" if thread.startswith("Chrome_ChildIO") else (
+                        "renderer Worker" if thread.startswith("DedicatedWorker") else (
+                            "renderer thread pool" if thread.startswith("ThreadPool") else
+                            "renderer other")))
             elif kind == "network":
                 name = "network service"
             elif kind == "other":
@@ -119,8 +132,12 @@ def cpu_threads(d):
             acc[(r["msg"], v, name)].append(us)
     if not acc:
         return "_no rows_\n"
-    names = ["renderer main thread", "renderer IO thread", "renderer other", "network service",
-             "browser, GPU, other", "websockify"]
+    # The program's Worker (a dedicated Worker, or the pthread that runs main()) and the
+    # renderer's thread pool (V8's compilers and GC helpers) get columns when they have CPU.
+    names = [n for n in ["renderer main thread", "renderer Worker", "renderer IO thread",
+                         "renderer thread pool", "renderer other", "network service",
+                         "browser, GPU, other", "websockify"]
+             if n not in ("renderer Worker", "renderer thread pool") or any(k[2] == n for k in acc)]
     msgs = sorted({k[0] for k in acc})
     variants = [v for v in ORDER if any(k[1] == v for k in acc)]
     lines = ["| config | client | " + " | ".join(names) + " |", "|" + "---|" * (len(names) + 2)]
@@ -154,13 +171,58 @@ def bridge(d):
     return "\n".join(lines) + "\n"
 
 
+# --- threads in the browser build (a study: bench/results/studies/threads_browser_*.jsonl) ------
+
+THREADS_STUDY = "threads_browser_*.jsonl"
+
+
+def threads_study(files):
+    """The -pthread build against the single-threaded one, raw JS and native: one file per run of
+    browser_runner.py --wasm-extra threads=…; rates are medians of the runs' medians, ratios the
+    median of the per-run ratios of medians, with each run's ratio."""
+    if not files:
+        return {"B_THREADS_WASM": "_no rows (bench/results/studies/" + THREADS_STUDY + ")_\n",
+                "B_THREADS_WASM_CPU": "_no rows_\n", "B_THREADS_WASM_RUNS": "_no runs_"}
+    runs = [R.Data([f]) for f in files]
+    allruns = R.Data(files)
+    cols = [v for v in (WASM, WASM_WORKER, THREADS, THREADS_NOGROW, JS, NATIVE) if v in allruns.variants]
+    ratios = [(THREADS, WASM, "-pthread ÷ single"), (THREADS, WASM_WORKER, "-pthread ÷ single in a Worker"),
+              (THREADS_NOGROW, WASM, "fixed memory ÷ single"), (THREADS, JS, "-pthread ÷ raw JS"),
+              (WASM, JS, "single ÷ raw JS")]
+    ratios = [x for x in ratios if x[0] in cols and x[1] in cols]
+    head = ("| scenario | config | " + " | ".join(SHORT[v] + (" (page)" if v in (WASM, JS) else "")
+                                                  for v in cols)
+            + " | " + " | ".join(f"{name}: median (per run)" for _, _, name in ratios) + " |")
+    lines = [head, "|---|---|" + "---|" * (len(cols) + len(ratios))]
+    for scenario in ("tcp_echo", "udp_rr", "udp_flood"):
+        for cfg in allruns.configs(scenario):
+            if not allruns.series(cfg, THREADS, "rate"):
+                continue
+            cells = []
+            for v in cols:
+                per_run = [d.median(cfg, v, "rate") for d in runs]
+                per_run = [x for x in per_run if x is not None]
+                cells.append(f"{R.fmt(statistics.median(per_run))}/s" if per_run else "–")
+            for a, b, _ in ratios:
+                per_run = [d.ratio(cfg, a, "rate", b) for d in runs]
+                per_run = [x for x in per_run if x is not None]
+                cells.append(f"**{statistics.median(per_run):.2f}×** ({' · '.join(f'{x:.2f}' for x in per_run)})"
+                             if per_run else "–")
+            lines.append(f"| {scenario} | {R.config_label(cfg)} | " + " | ".join(cells) + " |")
+    meta = [m for d in runs for m in d.meta if m.get("kind") == "meta"]
+    desc = "; ".join(f"`{m['_file']}` {m.get('date', '?')[:16].replace('T', ' ')}, {m.get('rounds')} rounds, "
+                     f"load {m.get('host', {}).get('loadavg_start', 0):.1f}" for m in meta)
+    return {"B_THREADS_WASM": "\n".join(lines) + "\n", "B_THREADS_WASM_CPU": cpu_threads(allruns),
+            "B_THREADS_WASM_RUNS": desc or "_no meta rows_"}
+
+
 # --- plots --------------------------------------------------------------------------------------
 
 def plots(d, img_dir):
     os.makedirs(img_dir, exist_ok=True)
     made = {}
-    styles = {WASM: ("C0", "o-"), WASM_WORKER: ("C0", "o:"), JS: ("C1", "s-"), JS_WORKER: ("C1", "s:"),
-              SOCKFS: ("C2", "^-"), NATIVE: ("C3", "D-")}
+    styles = {WASM: ("C0", "o-"), WASM_WORKER: ("C0", "o:"), THREADS: ("C4", "v-"), JS: ("C1", "s-"),
+              JS_WORKER: ("C1", "s:"), SOCKFS: ("C2", "^-"), NATIVE: ("C3", "D-")}
 
     def by_conns(msg, v, metric):
         xs, ys, lo, hi = [], [], [], []
@@ -181,7 +243,7 @@ def plots(d, img_dir):
             break
         fig = P.Figure(4.3 * len(sizes), 3.8, panels=len(sizes))
         for ax, msg in zip(fig.panels, sizes):
-            for v in (WASM, JS, SOCKFS, NATIVE):
+            for v in (WASM, THREADS, JS, SOCKFS, NATIVE):
                 xs, ys, lo, hi = by_conns(msg, v, metric)
                 if xs:
                     color, fmt_ = styles[v]
@@ -243,8 +305,10 @@ def blocks(d, img_dir, rel_img):
     names = ["B_TARGETS", "B_TARGET_SUMMARY", "B_TCP_THROUGHPUT", "B_TCP_LATENCY", "B_TCP_CPU",
              "B_CPU_THREADS", "B_UDP_RR", "B_UDP_FLOOD", "B_CONNECT", "B_BULK", "B_BRIDGE", "B_MEM_IDLE",
              "B_MEM_SLOW", "B_PLOT_THROUGHPUT", "B_PLOT_LATENCY", "B_PLOT_CPU", "B_PLOT_RATIOS"]
+    study = threads_study(sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                       "results", "studies", THREADS_STUDY))))
     if d is None or not d.rows:
-        return {n: "_no browser results (run `bench/run.sh --browser`)_\n" for n in names}
+        return dict({n: "_no browser results (run `bench/run.sh --browser`)_\n" for n in names}, **study)
     ordered(d)
     made = plots(d, img_dir)
 
@@ -256,6 +320,7 @@ def blocks(d, img_dir, rel_img):
 
     t, summary = targets(d)
     return {
+        **study,
         "B_TARGETS": t,
         "B_TARGET_SUMMARY": summary,
         "B_TCP_THROUGHPUT": tab("tcp_echo", ["throughput"]),

@@ -7,6 +7,10 @@
 #   bench/run.sh --browser  browser half: the same programs as wasm in headless Chromium vs a
 #                           raw-JS Direct Sockets client, Emscripten SOCKFS + websockify and
 #                           native Boost.Asio, ~12 minutes
+#   bench/run.sh --browser-threads  the browser half with the -pthread build (-DASIO_DS_THREADS=ON,
+#                           main() on a pthread by -sPROXY_TO_PTHREAD, build/bench-wasm-threads)
+#                           measured beside the single-threaded one wherever it runs, ~15 minutes
+#                           (+ its build); docs/benchmarks.md "Threads in the browser build"
 #   bench/run.sh --http     the HTTP server benchmark: examples/http_server as wasm in headless
 #                           Chromium vs a raw-JS TCPServerSocket server vs the same program
 #                           natively on stock Boost.Asio, one native load generator, ~5 minutes
@@ -27,19 +31,23 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 build="${ASIO_DS_BENCH_BUILD_DIR:-$root/build/bench}"
 wasm_build="${ASIO_DS_BENCH_WASM_BUILD_DIR:-$root/build/bench-wasm}"
+wasm_threads_build="${ASIO_DS_BENCH_WASM_THREADS_BUILD_DIR:-$root/build/bench-wasm-threads}"
 py=/usr/bin/python3  # Debian's
 
 report_only=0
 native=1
 browser=0
+browser_threads=0
 http=0
 threads=0
 tls=0
 runner_args=()
+browser_extra=()  # browser_runner.py only
 for a in "$@"; do
   case "$a" in
     --report) report_only=1 ;;
     --browser) native=0; browser=1 ;;
+    --browser-threads) native=0; browser=1; browser_threads=1 ;;
     --http) native=0; http=1 ;;
     --threads) native=0; threads=1 ;;
     --tls) native=0; tls=1 ;;
@@ -96,6 +104,13 @@ if [ "$report_only" = 0 ]; then
     if [ "$tls" = 1 ]; then targets+=(bench_tls_browser); fi
     cmake --build "$wasm_build" --target "${targets[@]}" -j2
   fi
+  if [ "$browser_threads" = 1 ]; then
+    emcmake cmake -S "$root" -B "$wasm_threads_build" -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_BENCH=ON \
+      -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_WITH_OPENSSL=OFF \
+      -DASIO_DS_THREADS=ON >/dev/null
+    cmake --build "$wasm_threads_build" --target bench_client_wasm -j2
+    browser_extra+=(--wasm-extra "threads=$wasm_threads_build/bench/browser/bench_client_wasm.js")
+  fi
   echo "build took $(( $(date +%s) - t0 )) s" >&2
   if [ "$native" = 1 ]; then
     "$py" "$here/runner.py" --bin-dir "$build/bench" --out "$here/results/native.jsonl" \
@@ -104,6 +119,7 @@ if [ "$report_only" = 0 ]; then
   if [ "$browser" = 1 ]; then
     "$py" "$here/browser_runner.py" --native-bin-dir "$build/bench" \
       --wasm-dir "$wasm_build/bench/browser" --out "$here/results/browser.jsonl" \
+      ${browser_extra[@]+"${browser_extra[@]}"} \
       ${runner_args[@]+"${runner_args[@]}"} || echo "some browser measurements failed (see the report)" >&2
   fi
   if [ "$http" = 1 ]; then

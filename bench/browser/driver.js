@@ -7,7 +7,7 @@
 //
 //   {"cmd": "run", "id": 1, "client": "program" | "js", "program": "bench_client_wasm.js",
 //    "mode": "page" | "worker", "args": [...], "waitForExit": false, "timeoutS": 60,
-//    "proxyPids": [], "bridgeStats": false,
+//    "proxyPids": [], "bridgeStats": false, "probeWorker": false,
 //    "profile": "out.cpuprofile", "trace": "out.trace.json"}   (both optional, for analysis:
 //    a V8 CPU profile of the page; a Chromium trace of every process, see startTrace)
 //     -> {"id": 1, "kind": "exit", "status": 0, "out": [lines], "err": [lines], "seconds": 1.2}
@@ -22,6 +22,15 @@
 // (plus `proxyPids`, e.g. websockify) and of the server, RSS, and memory probes over CDP.
 //
 //   node bench/browser/driver.js --app-dir build/bench-wasm/bench/browser [--browser PATH]
+//                                [--mount /extra/KEY/=DIR ...]
+//
+// --mount serves another build's folder (e.g. the -pthread build, build/bench-wasm-threads)
+// under its own prefix; a "program" that starts with "/" is such a URL (/extra/KEY/prog.js), so
+// the program's .wasm and, for a -pthread build, its .worker.js load from beside it. Every
+// response is cross-origin isolated (http_host.js), which a -pthread program's
+// SharedArrayBuffer needs; the harness gives its pthread Workers the program's script
+// (Module.mainScriptUrlOrBlob) and takes main()'s status from Module.onExit, also when main()
+// runs on a pthread (-sPROXY_TO_PTHREAD).
 
 const path = require('node:path');
 const readline = require('node:readline');
@@ -59,7 +68,7 @@ class Driver {
 
   async start() {
     this.host = await startHost({
-      mounts: { '/runner/': HARNESS_DIR, '/app/': this.o.appDir, '/bench/': WWW },
+      mounts: { '/runner/': HARNESS_DIR, '/app/': this.o.appDir, '/bench/': WWW, ...this.o.mounts },
       routes: {
         '/run/config.json': async () => this.config,
         '/api/cpu': async (q) => this.cpu(q),
@@ -141,11 +150,15 @@ class Driver {
     const t0 = Date.now();
     this.config = {
       mode: cmd.mode || 'page',
-      program: `/app/${encodeURIComponent(cmd.program || '')}`,
+      program: (cmd.program || '').startsWith('/') ? cmd.program
+        : `/app/${encodeURIComponent(cmd.program || '')}`,
       args: (cmd.args || []).map(String),
       waitForExit: !!cmd.waitForExit,
       requireDirectSockets: true,
       bridgeStats: !!cmd.bridgeStats,
+      // A -pthread program in the page whose main() runs on a pthread: its bridge and sockets
+      // live in that pthread's Worker, which the memory probe then reads.
+      probeWorker: !!cmd.probeWorker,
     };
     this.worker = null;
     const r = { out: [], err: [], result: null, proxyPids: cmd.proxyPids || [] };
@@ -252,7 +265,8 @@ class Driver {
   // and the network service's RSS, and what the JS bridge holds.
   async probe() {
     const cdp = this.browser.cdp;
-    const session = this.config.mode === 'worker' && this.worker ? this.worker : this.page;
+    const session = (this.config.mode === 'worker' || this.config.probeWorker) && this.worker
+      ? this.worker : this.page;
     const out = { js_heap: -1, renderer_rss: -1, network_rss: -1, bridge_bytes: -1, bridge_peak: -1 };
     try {
       await cdp.send('HeapProfiler.collectGarbage', {}, session);
@@ -280,11 +294,16 @@ class Driver {
 }
 
 function parseArgs(argv) {
-  const o = { flags: [] };
+  const o = { flags: [], mounts: {} };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--app-dir') o.appDir = path.resolve(argv[++i]);
     else if (argv[i] === '--browser') o.browser = argv[++i];
     else if (argv[i] === '--browser-flag') o.flags.push(argv[++i]);
+    else if (argv[i] === '--mount') {
+      const [prefix, dir] = argv[++i].split(/=(.*)/s);
+      if (!/^\/[^/].*\/$/.test(prefix) || !dir) throw new Error(`--mount /prefix/=DIR, not ${argv[i]}`);
+      o.mounts[prefix] = path.resolve(dir);
+    }
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   if (!o.appDir) throw new Error('--app-dir is required');
