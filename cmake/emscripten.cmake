@@ -9,6 +9,7 @@ target_sources(asio_directsockets PRIVATE
   asio_directsockets/src/backend/direct_sockets/cross_thread_wake.cpp
   asio_directsockets/src/backend/direct_sockets/descriptors.cpp
   asio_directsockets/src/backend/direct_sockets/operations.cpp
+  asio_directsockets/src/backend/direct_sockets/realms.cpp
   asio_directsockets/src/backend/direct_sockets/uncaught_exception.cpp
   asio_directsockets/src/backend/direct_sockets/program_end.cpp)
 # ads_describe_exception (uncaught_exception.cpp) is called only from JS (js/runtime/uncaught.js):
@@ -67,8 +68,9 @@ endforeach()
 install(FILES ${ASIO_DS_JS_LIBRARIES} DESTINATION ${ASIO_DS_JS_INSTALL_DIR})
 # Not the bridge: uncaught C++ exceptions reported with type and what() (js/runtime/uncaught.js,
 # C++ side uncaught_exception.cpp).
-# And how a -pthread program ends when main() returns (js/runtime/program_end.js).
-foreach(_ads_runtime uncaught program_end)
+# And how a -pthread program ends when main() returns (js/runtime/program_end.js), and where a
+# pthread reads standard input (js/runtime/stdin_on_thread.js).
+foreach(_ads_runtime uncaught program_end stdin_on_thread)
   set(_ads_rt_js "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/runtime/${_ads_runtime}.js")
   set(_ads_rt_installed
       "$<INSTALL_PREFIX>/${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/runtime/${_ads_runtime}.js")
@@ -79,6 +81,16 @@ foreach(_ads_runtime uncaught program_end)
     "$<BUILD_INTERFACE:${_ads_rt_js}>" "$<INSTALL_INTERFACE:${_ads_rt_installed}>")
   install(FILES ${_ads_rt_js} DESTINATION ${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/runtime)
 endforeach()
+
+# Under Node, standard input that blocks as natively (js/runtime/node_stdin.js: Emscripten 3.1.6
+# makes a piped one non-blocking, and a read before the next line fails).
+set(_ads_stdin_js "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/runtime/node_stdin.js")
+target_link_options(asio_directsockets PUBLIC
+  "$<BUILD_INTERFACE:SHELL:--pre-js ${_ads_stdin_js}>"
+  "$<INSTALL_INTERFACE:SHELL:--pre-js $<INSTALL_PREFIX>/${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/runtime/node_stdin.js>")
+set_property(TARGET asio_directsockets APPEND PROPERTY INTERFACE_LINK_DEPENDS
+  "$<BUILD_INTERFACE:${_ads_stdin_js}>")
+install(FILES ${_ads_stdin_js} DESTINATION ${CMAKE_INSTALL_DATADIR}/asio_directsockets/js/runtime)
 
 # Blocking mode: run() suspends on the JS event loop (unchanged programs).
 # Link a program with this to get it; see docs/browser.md for the cost.

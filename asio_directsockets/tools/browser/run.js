@@ -11,6 +11,8 @@
 //     --browser PATH       browser binary (default /usr/lib/chromium/chromium-shell, or
 //                          $ADS_BROWSER)
 //     --browser-flag F     one more browser flag (repeatable)
+//     --stdin              this command's standard input is the program's, as it arrives (a
+//                          read blocks the browser's main thread until more comes: stdin_feed.js)
 //     --bridge-stats       print the library bridge's write counters (drops re-issued ...)
 //                          to stderr when the program ends
 //     --verbose            browser stderr (less what a headless container always complains
@@ -23,7 +25,7 @@ const { EXIT } = require('./exit_codes');
 const { noiseFilter } = require('./browser_noise');
 
 const USAGE = 'usage: run.js [--mode page|worker] [--timeout S] [--wait-for-exit] ' +
-              '[--browser PATH] [--browser-flag F]... [--bridge-stats] [--verbose[=all]] [--quiet] prog.js [-- args...]';
+              '[--browser PATH] [--browser-flag F]... [--stdin] [--bridge-stats] [--verbose[=all]] [--quiet] prog.js [-- args...]';
 
 // The options every browser command takes (run.js, iwa.js in both forms): true if `a` was one.
 // `value()` takes the option's value from the next argument.
@@ -54,6 +56,7 @@ function parseArgs(argv) {
     else if (a.startsWith('--mode=')) o.mode = a.slice(7);
     else if (a === '--wait-for-exit') o.waitForExit = true;
     else if (a === '--bridge-stats') o.bridgeStats = true;
+    else if (a === '--stdin') o.stdin = true;
     else if (commonOption(a, value, o)) continue;
     else if (a === '--help' || a === '-h') o.help = true;
     else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
@@ -79,6 +82,7 @@ async function main(argv, { name = 'run.js', route } = {}) {
     process.stdout.write(USAGE.replace('run.js', name) + '\n');
     return 0;
   }
+  if (o.stdin) o.stdin = process.stdin;
   return runAndReport(name, { ...o, ...(route ? { route } : {}) }, runProgram);
 }
 

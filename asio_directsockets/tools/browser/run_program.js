@@ -7,6 +7,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { stdinFeed } = require('./stdin_feed');
 const { startStaticServer } = require('./static_server');
 const { launchBrowser } = require('./chromium');
 const { openPageSession } = require('./page_session');
@@ -43,6 +44,8 @@ function validateOptions(o) {
 //   browser       browser binary; flags: extra browser flags
 //   headers       response headers (default ISOLATION_HEADERS; null values are left out)
 //   requireDirectSockets  fail at once if the API is missing (default true)
+//   stdin         the program's standard input, as it arrives: a stream (process.stdin); the
+//                 program blocks reading it until more comes or it ends (stdin_feed.js)
 //   bridgeStats   report the library bridge's write-discipline counters when the program ends
 //   route         how to open the harness (default: content_shell; iwa.js supplies another)
 //   onStdout(line), onStderr(line)   the program's output
@@ -70,7 +73,9 @@ async function runProgram(options) {
     waitForExit: !!o.waitForExit,
     requireDirectSockets: o.requireDirectSockets !== false,
     bridgeStats: !!o.bridgeStats,
+    stdin: !!o.stdin,
   };
+  const stdin = o.stdin ? stdinFeed(o.stdin) : null;
   let server = null;
   let browser = null;
   const outcome = runOutcome();
@@ -79,7 +84,10 @@ async function runProgram(options) {
   try {
     server = await startStaticServer({
       mounts: { '/runner/': HARNESS_DIR, '/app/': path.dirname(programPath) },
-      json: { '/run/config.json': () => config },
+      json: {
+        '/run/config.json': () => config,
+        ...(stdin ? { '/run/stdin': (url) => stdin.take(Math.max(1, Number(url.searchParams.get('max')) || 4096)) } : {}),
+      },
       files: o.route.serverFiles(o),
       headers: o.headers || ISOLATION_HEADERS,
     });

@@ -44,7 +44,8 @@ function resolveInside(root, rest) {
 
 // options:
 //   mounts:  { '/prefix/': '/abs/folder', ... }
-//   json:    { '/path': () => value, ... }    answered with JSON
+//   json:    { '/path': (url) => value, ... } answered with JSON (value may be a promise:
+//                                            the answer waits for it)
 //   files:   { '/path': { type, body }, ... }  fixed responses (a Buffer or string body)
 //   headers: headers sent on every response (default: ISOLATION_HEADERS); a header whose value
 //            is null is left out, so tests can serve a page missing one of them.
@@ -66,7 +67,9 @@ async function startStaticServer({ mounts = {}, json = {}, files = {}, headers =
       return;
     }
     if (Object.prototype.hasOwnProperty.call(json, url.pathname)) {
-      reply(200, 'application/json', JSON.stringify(json[url.pathname]()));
+      Promise.resolve(json[url.pathname](url)).then(
+        (value) => reply(200, 'application/json', JSON.stringify(value)),
+        (e) => reply(500, 'text/plain', `${e && e.message ? e.message : e}\n`));
       return;
     }
     if (Object.prototype.hasOwnProperty.call(files, url.pathname)) {

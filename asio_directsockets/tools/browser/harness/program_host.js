@@ -57,6 +57,53 @@
 
   // config: {program: URL of the .js, args: [...], waitForExit, requireDirectSockets, bridgeStats}
   // load(url, onError): adds the program's script to this scope (a <script> or importScripts).
+  // The runner's standard input (run.js --stdin), for Emscripten's Module.stdin: a byte, null at
+  // end of file, or undefined when a read that has bytes already would have to wait (the read
+  // ends with them). Emscripten asks synchronously, so a read that finds nothing waits with a
+  // synchronous request that the runner answers when more input comes (stdin_feed.js). A pthread
+  // of a -pthread build reads the feed itself (js/runtime/stdin_on_thread.js).
+  function stdinReader() {
+    let bytes = new Uint8Array(0);
+    let next = 0;
+    let eof = false;
+    let served = false;  // this read has bytes already
+    // Emscripten's FS.read says where a read starts (a global of the program's script).
+    const preRun = () => {
+      const fs = global.FS;
+      if (!fs || typeof fs.read !== 'function') return;
+      const read = fs.read;
+      fs.read = function (stream, ...rest) {
+        if (stream && stream.fd === 0) served = false;
+        return read.call(this, stream, ...rest);
+      };
+    };
+    const input = () => {
+      if (next < bytes.length) {
+        served = true;
+        return bytes[next++];
+      }
+      if (eof) return null;
+      if (served) {
+        served = false;
+        return undefined;
+      }
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', '/run/stdin?max=4096', false);
+      xhr.send();
+      if (xhr.status !== 200) return null;
+      const answer = JSON.parse(xhr.responseText);
+      bytes = Uint8Array.from(atob(answer.data), (c) => c.charCodeAt(0));
+      next = 0;
+      if (!bytes.length) {
+        eof = true;
+        return null;
+      }
+      served = true;
+      return bytes[next++];
+    };
+    return { input, preRun };
+  }
+
   function startProgram(config, emit, load) {
     let finished = false;
     let aborting = false;  // abort() reports itself; the errors it throws are not news
@@ -149,6 +196,13 @@
         };
       },
     };
+
+    if (config.stdin) {
+      const reader = stdinReader();
+      Module.stdin = reader.input;
+      Module.preRun = [reader.preRun];
+      Module.adsStdinFeed = '/run/stdin';  // pthreads read it themselves (stdin_on_thread.js)
+    }
 
     const onUncaught = (what) => (ev) => {
       const e = what === 'error' ? (ev.error !== undefined ? ev.error : ev.message) : ev.reason;
