@@ -116,13 +116,15 @@ cmake --build build/wasm-jspi -j"$jobs" --target conformance_ours wasm_callback_
   'browser_http_faults_(page|worker)|example_echo|' \
   'example_http_server|browser_example_http_server)$')")
 
-step wasm_threads "the -pthread browser build (-DASIO_DS_THREADS=ON, -sPROXY_TO_PTHREAD): the conformance suite with its thread cases under Node and in Chromium (page, Worker)"
-# docs/threading.md "In the browser": posts, stops and timers from other threads wake the runner.
+step wasm_threads "the -pthread browser build (-DASIO_DS_THREADS=ON, -sPROXY_TO_PTHREAD): the conformance suite with its thread cases, socket ownership and Asio's chat client under Node and in Chromium (page, Worker)"
+# docs/threading.md "In the browser": posts, stops and timers from other threads wake the runner;
+# a socket lives in one thread's JS (test/threads/).
 emcmake cmake -S . -B build/wasm-threads -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_TESTS=ON \
   -DASIO_DS_THREADS=ON -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_BUILD_THIRD_PARTY=OFF >/dev/null
-cmake --build build/wasm-threads -j"$jobs" --target conformance_ours
+cmake --build build/wasm-threads -j"$jobs" --target conformance_ours wasm_threads_socket_owner \
+  wasm_asio_chat_client
 (cd build/wasm-threads && ctest --output-on-failure -j1 \
-  -R '^(conformance_ours|browser_conformance_page|browser_conformance_worker)$')
+  -R '^(conformance_ours|browser_conformance_page|browser_conformance_worker|wasm_threads_socket_owner|wasm_asio_chat_client|browser_threads_socket_owner_(page|worker)|browser_asio_chat_client_(page|worker))$')
 
 step tools "hardening tools: valgrind, clang with libFuzzer"
 need=()

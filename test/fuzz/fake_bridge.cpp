@@ -154,7 +154,8 @@ void complete_pending(std::size_t index, int err, int value) {
     const int n = std::min(value, p.len);
     for (int i = 0; i < n; ++i)
       // Unsigned: the fill pattern wraps by design; a signed sum could overflow.
-      p.buf[i] = static_cast<unsigned char>(static_cast<unsigned>(i) * 31u + static_cast<unsigned>(value));
+      p.buf[i] =
+          static_cast<unsigned char>(static_cast<unsigned>(i) * 31u + static_cast<unsigned>(value));
   }
   if (err == 0 && p.k == kind::udp_receive) {
     if (p.from_address) std::strcpy(p.from_address, value & 1 ? "::1" : "127.0.0.1");
@@ -325,5 +326,6 @@ int ads_can_block(void) {
 }
 
 void ads_watch_wake(int*, int) {}  // one thread here: nothing to watch
+void ads_realm_end() {}
 
 }  // extern "C"

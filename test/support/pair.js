@@ -5,7 +5,9 @@
 // examples, natively, as WebAssembly under Node, and inside headless Chromium.
 //
 //   node pair.js --server '<json argv>' [--ready TEXT] [--server ... [--ready ...]]...
-//                [--client '<json argv>' [--stdin TEXT] [--exit CODE] --expect TEXT...]...
+//                [--expect-server TEXT]...
+//                [--client '<json argv>' [--stdin TEXT [--hold-stdin yes|MS]] [--exit CODE]
+//                 --expect TEXT...]...
 //
 // Ready means: the server printed a line containing TEXT (--ready), or
 // 127.0.0.1:N accepts a TCP connection (--ready accepting:N, N may be {port+1}),
@@ -17,7 +19,17 @@
 // contains every --expect TEXT: error cases expect the exit status and the message.
 //
 // --stdin gives the client TEXT on its standard input (then end of file); without
-// it the client's standard input is empty.
+// it the client's standard input is empty. With --hold-stdin yes, the end of file
+// comes only once the client's output shows every --expect TEXT, as a person
+// types a line into an interactive client, waits for the answer, then ends it
+// (Boost.Asio's chat client closes its connection at end of input). With
+// --hold-stdin MS, at the latest after MS milliseconds: output written to a pipe
+// may wait in the client's buffer until it exits (the chat client never flushes),
+// and a browser program's output cannot show while it waits for input
+// (asio_directsockets/tools/browser/stdin_feed.js).
+//
+// --expect-server TEXT: once the clients are done, the output of the server
+// given last must contain TEXT (within 5 s).
 //
 // Arguments may contain {port}; it is replaced by the chosen port (and
 // {port+1}, {port+2} for servers that listen on consecutive ports).
@@ -33,12 +45,20 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
-    if (flag === '--server') out.servers.push({ argv: JSON.parse(value), ready: null });
+    if (flag === '--server') out.servers.push({ argv: JSON.parse(value), ready: null, expect: [] });
+    else if (flag === '--expect-server') {
+      if (!out.servers.length) throw new Error('--expect-server before any --server');
+      out.servers[out.servers.length - 1].expect.push(value);
+    }
     else if (flag === '--ready') {
       if (!out.servers.length) throw new Error('--ready before any --server');
       out.servers[out.servers.length - 1].ready = value;
     }
-    else if (flag === '--client') out.clients.push({ argv: JSON.parse(value), expect: [], stdin: null, exit: 0 });
+    else if (flag === '--client') out.clients.push({ argv: JSON.parse(value), expect: [], stdin: null, hold: false, exit: 0 });
+    else if (flag === '--hold-stdin') {
+      if (!out.clients.length) throw new Error('--hold-stdin before any --client');
+      out.clients[out.clients.length - 1].hold = value === 'yes' ? true : Number(value);
+    }
     else if (flag === '--exit') {
       if (!out.clients.length) throw new Error('--exit before any --client');
       out.clients[out.clients.length - 1].exit = Number(value);
@@ -87,16 +107,35 @@ function accepting(port) {
   });
 }
 
-function run(argv, limitMs, input) {
+// holdUntil: texts the output must show before the input ends (null: end it at once);
+// holdMs: or this long at most.
+function run(argv, limitMs, input, holdUntil = null, holdMs = 0) {
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), { stdio: [input === null ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    let holding = false;
+    const release = () => {
+      if (holding && holdUntil.every((t) => (stdout + stderr).includes(t))) {
+        holding = false;
+        child.stdin.end();
+      }
+    };
     if (input !== null) {
       child.stdin.on('error', () => {});  // a client that exits without reading
-      child.stdin.end(input);
+      if (holdUntil) {
+        holding = true;
+        child.stdin.write(input);
+        if (holdMs > 0) {
+          setTimeout(() => {
+            if (holding) { holding = false; child.stdin.end(); }
+          }, holdMs);
+        }
+      } else {
+        child.stdin.end(input);
+      }
     }
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    child.stdout.on('data', (d) => { stdout += d; release(); });
+    child.stderr.on('data', (d) => { stderr += d; release(); });
     const timer = setTimeout(() => { child.kill('SIGKILL'); }, limitMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -159,7 +198,8 @@ async function main() {
     for (const c of clients) {
       const argv = substitute(c.argv, port);
       console.log(`client: ${argv.join(' ')}`);
-      const r = await run(argv, CLIENT_LIMIT_MS, c.stdin);
+      const r = await run(argv, CLIENT_LIMIT_MS, c.stdin, c.hold ? c.expect : null,
+                          typeof c.hold === 'number' ? c.hold : 0);
       process.stdout.write(r.stdout.split('\n').map((l) => `  | ${l}`).join('\n') + '\n');
       if (r.stderr) process.stdout.write(r.stderr.split('\n').map((l) => `  ! ${l}`).join('\n') + '\n');
       if (r.code !== c.exit) {
@@ -172,6 +212,17 @@ async function main() {
           console.log(`FAIL: client output lacks ${JSON.stringify(text)}`);
           failed = true;
         }
+      }
+    }
+    const last = started[started.length - 1];
+    const lastSpec = servers[servers.length - 1];
+    for (const text of lastSpec.expect) {
+      for (let waited = 0; waited < 5000 && !last.out.includes(text); waited += 50) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (!last.out.includes(text)) {
+        console.log(`FAIL: server output lacks ${JSON.stringify(text)}`);
+        failed = true;
       }
     }
     for (const srv of started) {

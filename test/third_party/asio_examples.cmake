@@ -100,6 +100,17 @@ if(NOT EMSCRIPTEN)
     string(REGEX REPLACE "_cpp$" "" name "${name}")
     asio_ds_port_asio_example(asio_${name} ${relpath})
   endforeach()
+
+  # The chat client (a thread reads standard input, another runs the context) against a chat
+  # server on 127.0.0.1: a line typed, its echo from the server, then end of input. The -pthread
+  # browser build runs the same test under Node and in Chromium (test/CMakeLists.txt).
+  set(_chat_js ${ASIO_DS_NODE} ${PROJECT_SOURCE_DIR}/test/support/chat_server.js)
+  asio_ds_json(chat_srv_json ${_chat_js} {port})
+  asio_ds_json(chat_cli_json $<TARGET_FILE:asio_cpp11_chat_chat_client> 127.0.0.1 {port})
+  add_test(NAME asio_chat_client COMMAND ${_pair} --server ${chat_srv_json}
+           --ready "chat server ready" --expect-server "chat: typed on standard input"
+           --client ${chat_cli_json} --stdin "typed on standard input\n" --hold-stdin 2000
+           --expect "typed on standard input")
 endif()
 
 if(ASIO_DS_BROWSER_TESTS)

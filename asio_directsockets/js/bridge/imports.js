@@ -135,5 +135,10 @@ mergeInto(LibraryManager.library, {
   ads_watch_wake__sig: 'vii',
   ads_watch_wake: function (word, seen) {
     AdsLoop.watchWake(word, seen);
+  },
+  ads_realm_end__deps: ['$AdsBridge', '$AdsTeardown'],
+  ads_realm_end__sig: 'v',
+  ads_realm_end: function () {
+    try { AdsTeardown.realmEnd(); } catch (e) { AdsBridge.internalError(e); }
   }
 });

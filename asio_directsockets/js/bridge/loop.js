@@ -185,7 +185,9 @@ mergeInto(LibraryManager.library, {
       if (B.wakeWatch === key) return;  // already watching for a change of this value
       B.wakeWatch = key;
       var r = Atomics.waitAsync(HEAP32, word >> 2, seen);
+      var realm = B.realm;
       var woken = function () {
+        if (AdsBridge.realm !== realm) return;  // armed for a thread that has ended (realmEnd)
         if (AdsBridge.wakeWatch === key) AdsBridge.wakeWatch = null;
         AdsLoop.wokenByAnotherThread();
       };

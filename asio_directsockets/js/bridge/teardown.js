@@ -41,6 +41,26 @@ mergeInto(LibraryManager.library, {
       s.closed = true;
       return s;
     },
+    // ads_realm_end (-pthread builds): the thread whose JS this is has ended; Emscripten keeps its
+    // Worker for the next pthread, which must find a bridge with no sockets, ops, completions,
+    // waits, timers or watches of the old one (they would call into wasm for a thread that is
+    // gone, or hand the new thread completions for op ids it never made). Sockets still open are
+    // closed without lingering.
+    realmEnd: function () {
+      var B = AdsBridge;
+      if (!B.inited) return;
+      Array.from(B.socks.keys()).forEach(function (h) { AdsTeardown.abort(h); });
+      if (B.drainTimer !== null) clearTimeout(B.drainTimer);
+      if (B.waitTimer !== null) clearTimeout(B.waitTimer);
+      B.drainTimer = null;
+      B.waitTimer = null;
+      B.drainArmed = false;
+      B.drainCallPending = false;
+      B.waiter = null;
+      B.wakeWatch = null;
+      B.realm = (B.realm || 0) + 1;  // a watch armed before now ends quietly (AdsLoop.watchWake)
+      B.init();
+    },
     close: function (h) {
       var s = AdsTeardown.detach(h);
       if (!s) return;

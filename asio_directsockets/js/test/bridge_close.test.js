@@ -352,3 +352,40 @@ test('ads_abort without unread inbound data: an orderly FIN (Direct Sockets cann
     await srv.close();
   }
 });
+
+test('ads_realm_end: the thread ended, its JS forgets everything: sockets closed, ops and completions gone', T, async () => {
+  const env = K.setup();
+  const esc = K.trapEscapes();
+  const srv = await recorder();
+  try {
+    const B = env.AdsBridge;
+    const h = await K.connect(env, srv.port);
+    const p = await srv.peer();
+    const rbuf = env.malloc(64);
+    const rop = K.opId();
+    env.imports.ads_read(h, rop, rbuf, 64);
+    env.imports.ads_schedule_drain(60000);  // a timer that would call into wasm
+    assert.ok(B.drainTimer !== null);
+    env.imports.ads_realm_end();
+    assert.equal(B.socks.size, 0, 'no socket left');
+    assert.equal(B.ops.size, 0, 'no op left');
+    assert.equal(B.cq.length, 0, 'no completion for the next thread');
+    assert.equal(B.drainTimer, null, 'no timer');
+    assert.equal(B.waiter, null);
+    env.heap.fill(0x77, rbuf, rbuf + 64);
+    p.s.write('late data');  // arrives after the end: written nowhere
+    await K.waitFor(() => p.closed, 10000, 'the peer sees the connection go');
+    assert.ok(env.heap.subarray(rbuf, rbuf + 64).every((x) => x === 0x77), 'buffer never written');
+    assert.equal(B.cq.length, 0);
+    // The bridge still serves the next thread: a new connection works (re-armed as the next
+    // thread's context would).
+    env.imports.ads_schedule_drain(-1);
+    const h2 = await K.connect(env, srv.port);
+    assert.ok(B.socks.has(h2));
+    env.imports.ads_close(h2);
+    assert.deepEqual(esc.stop(), []);
+  } finally {
+    esc.stop();
+    await srv.close();
+  }
+});

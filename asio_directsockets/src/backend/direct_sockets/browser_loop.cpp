@@ -14,9 +14,16 @@ namespace asio_directsockets::detail::browser_loop {
 
 namespace {
 
-std::vector<scheduler*> attached;
-bool draining = false;
-unsigned long drains = 0;
+// Per thread in -pthread builds: each thread's event loop drains the contexts it attached.
+#if defined(__EMSCRIPTEN_PTHREADS__)
+#define ADS_PER_THREAD thread_local
+#else
+#define ADS_PER_THREAD
+#endif
+ADS_PER_THREAD std::vector<scheduler*> attached;
+ADS_PER_THREAD bool draining = false;
+ADS_PER_THREAD unsigned long drains = 0;
+#undef ADS_PER_THREAD
 
 // One JS timer covers the earliest deadline of every attached context.
 void schedule_next() {

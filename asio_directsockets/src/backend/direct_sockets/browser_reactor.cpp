@@ -5,12 +5,50 @@
 #include <asio_directsockets/detail/scheduler.hpp>
 
 #include <cstdio>
+#include <memory>
 
 namespace asio_directsockets::detail::ds {
 
 void deliver_to_owner(ds_op* op) {
   static_cast<browser_reactor*>(op->owner)->deliver(op);
 }
+
+#if defined(__EMSCRIPTEN_PTHREADS__)
+namespace {
+// The start of a Direct Sockets operation, queued on its context like a posted handler, so that
+// a thread running the context makes the bridge call (ds::start).
+class forwarded_start : public operation {
+ public:
+  forwarded_start(int fd, ds_op* op) : operation(&forwarded_start::run), fd_(fd), op_(op) {}
+
+ private:
+  static void run(void* owner, operation* base, const error_code&, std::size_t) {
+    std::unique_ptr<forwarded_start> self(static_cast<forwarded_start*>(base));
+    if (owner)
+      start_forwarded(self->fd_, self->op_);
+    else {
+      forget_forwarded(self->op_);
+      self->op_->destroy();  // the context is going away
+    }
+  }
+  int fd_;
+  ds_op* op_;
+};
+}  // namespace
+
+bool owner_runs_here(void* owner) {
+  return static_cast<browser_reactor*>(owner)->context().running_in_this_thread();
+}
+
+void wake_owner(void* owner) {
+  static_cast<browser_reactor*>(owner)->wake_runner(true);
+}
+
+void forward_to_owner(int fd, ds_op* op) {
+  static_cast<browser_reactor*>(op->owner)->context().post_immediate_completion(
+      new forwarded_start(fd, op));
+}
+#endif
 
 browser_reactor::browser_reactor(scheduler& owner)
     : poll_reactor(owner), owner_(owner), last_event_loop_turn_(steady_now()) {}
@@ -20,6 +58,11 @@ browser_reactor::~browser_reactor() {
 }
 
 void browser_reactor::deliver(ds_op* op) {
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  // Finished in the JS of a thread that does not run this context (the socket's realm is
+  // another thread's): handed over under the context's lock, which wakes its runner.
+  if (!owner_.running_in_this_thread()) return owner_.post_deferred_completion(op);
+#endif
   delivered_.push(op);
   browser_loop::request_drain(&owner_);
 }

@@ -1,6 +1,8 @@
 #include <asio_directsockets/detail/backend/direct_sockets/cross_thread_wake.hpp>
 
 #if defined(__EMSCRIPTEN_PTHREADS__)
+#include "record.hpp"
+
 #include <asio_directsockets/detail/backend/direct_sockets/bridge.hpp>
 
 #include <emscripten/threading.h>
@@ -10,6 +12,7 @@
 namespace asio_directsockets::detail::ds {
 
 void cross_thread_wake::runner_waits() {
+  enter_realm();  // its JS is let go of when the thread ends
   runner_.store(pthread_self(), std::memory_order_release);
   // The value seen now: a wake that comes after this load changes it, and the watch fires.
   ads_watch_wake(reinterpret_cast<int*>(&word_), word_.load(std::memory_order_acquire));

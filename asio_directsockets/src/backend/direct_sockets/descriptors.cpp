@@ -13,9 +13,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <algorithm>
+#include <atomic>
 #include <climits>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 
 namespace asio_directsockets::detail::ds {
@@ -24,8 +27,40 @@ namespace {
 
 namespace e = boost::asio::error;
 
+#if defined(__EMSCRIPTEN_PTHREADS__)
+using table_mutex = std::mutex;
+#else
+struct table_mutex {  // one thread: nothing to lock
+  void lock() {}
+  void unlock() {}
+};
+#endif
+
+// The table is shared by every thread (a descriptor is a number any thread may hold); the
+// mutex guards it, not the records: a record is used by its realm's thread only.
+table_mutex table;
 std::unordered_map<int, std::unique_ptr<record>> records;
 int next_fd = first_fd;
+// Closed by a thread other than their realm's, waiting for that thread (reap_orphans).
+std::vector<std::unique_ptr<record>> orphans;
+std::atomic<bool> have_orphans{false};
+
+int insert(std::unique_ptr<record> r) {
+  std::lock_guard<table_mutex> lock(table);
+  r->fd = next_fd++;
+  const int fd = r->fd;
+  records[fd] = std::move(r);
+  return fd;
+}
+
+std::unique_ptr<record> take(int fd) {
+  std::lock_guard<table_mutex> lock(table);
+  auto it = records.find(fd);
+  if (it == records.end()) return nullptr;
+  std::unique_ptr<record> r = std::move(it->second);
+  records.erase(it);
+  return r;
+}
 
 bool lingers_zero(const record& r) {
   auto it = r.options.find({SOL_SOCKET, SO_LINGER});
@@ -44,6 +79,7 @@ bool is_wildcard(const std::string& address) {
 // program is only found by listen(), when the TCPServerSocket opens.
 bool listener_here(const record& self, const std::string& address, int port) {
   if (port == 0) return false;
+  std::lock_guard<table_mutex> lock(table);
   for (const auto& entry : records) {
     const record& o = *entry.second;
     if (&o == &self || o.kind != socket_kind::listener || o.state == phase::failed) continue;
@@ -51,7 +87,7 @@ bool listener_here(const record& self, const std::string& address, int port) {
     int other_port = o.local_port;
     char text[64] = {};
     int p = 0;
-    if (o.handle && ads_endpoint(o.handle, 0, text, &p) == 0) {
+    if (o.handle && in_realm(o) && ads_endpoint(o.handle, 0, text, &p) == 0) {
       other = text;
       other_port = p;
     }
@@ -62,25 +98,73 @@ bool listener_here(const record& self, const std::string& address, int port) {
   return false;
 }
 
+// The socket of fd for a call from this thread, or nullptr with ec set.
 record* find_or_fail(int fd, error_code& ec) {
   record* r = find(fd);
-  if (!r) ec = e::bad_descriptor;
+  if (!r) {
+    ec = e::bad_descriptor;
+  } else if (!in_realm(*r)) {
+    ec = wrong_thread();
+    return nullptr;
+  }
   return r;
 }
 
 }  // namespace
 
+// Closes r on its realm's thread: its operations complete with operation_aborted, its Direct
+// Sockets object closes.
+void let_go(record& r) {
+  abort_all(r);
+  if (r.open_id) release_op_id(std::exchange(r.open_id, 0));
+  if (r.handle) {
+    // Both drop the buffers of pending ops now. ads_close flushes what was written and closes
+    // gracefully in the background; SO_LINGER with a zero timeout asks for the abortive close.
+    if (lingers_zero(r))
+      ads_abort(r.handle);
+    else
+      ads_close(r.handle);
+  }
+}
+
 record* find(int fd) {
+  std::lock_guard<table_mutex> lock(table);
   auto it = records.find(fd);
   return it == records.end() ? nullptr : it->second.get();
 }
 
-std::vector<record*> all_records() {
-  std::vector<record*> all;
-  all.reserve(records.size());
+std::vector<record*> records_of_this_thread() {
+  std::vector<record*> mine;
+  std::lock_guard<table_mutex> lock(table);
   for (auto& entry : records)
-    all.push_back(entry.second.get());
-  return all;
+    if (in_realm(*entry.second)) mine.push_back(entry.second.get());
+  return mine;
+}
+
+std::vector<record*> records_claimed_by_this_thread() {
+  std::vector<record*> mine;
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  std::lock_guard<table_mutex> lock(table);
+  for (auto& entry : records) {
+    record& r = *entry.second;
+    if (r.realm && !r.realm_ended && pthread_equal(r.realm, pthread_self())) mine.push_back(&r);
+  }
+#endif
+  return mine;
+}
+
+void reap_orphans() {
+  if (!have_orphans.load(std::memory_order_acquire)) return;
+  std::vector<std::unique_ptr<record>> mine;
+  {
+    std::lock_guard<table_mutex> lock(table);
+    for (auto& o : orphans)
+      if (in_realm(*o)) mine.push_back(std::move(o));
+    orphans.erase(std::remove(orphans.begin(), orphans.end(), nullptr), orphans.end());
+    have_orphans.store(!orphans.empty(), std::memory_order_release);
+  }
+  for (auto& r : mine)
+    let_go(*r);
 }
 
 int option_int(const record& r, int level, int name, int unset) {
@@ -115,11 +199,8 @@ int open(int family, int type, error_code& ec) {
   auto r = std::make_unique<record>();
   r->family = family;
   r->kind = type == SOCK_STREAM ? socket_kind::stream : socket_kind::datagram;
-  r->fd = next_fd++;
-  const int fd = r->fd;
-  records[fd] = std::move(r);
   ec.clear();
-  return fd;
+  return insert(std::move(r));
 }
 
 int adopt_accepted(int family, int handle) {
@@ -128,27 +209,36 @@ int adopt_accepted(int family, int handle) {
   r->kind = socket_kind::stream;
   r->state = phase::open;
   r->handle = handle;
-  r->fd = next_fd++;
-  const int fd = r->fd;
-  records[fd] = std::move(r);
-  return fd;
+  claim_realm(*r);  // the accepting thread's JS holds the connection
+  return insert(std::move(r));
 }
 
 void close(int fd, error_code& ec) {
   ec.clear();
-  record* r = find_or_fail(fd, ec);
-  if (!r) return;
-  abort_all(*r);
-  if (r->open_id) release_op_id(std::exchange(r->open_id, 0));
-  if (r->handle) {
-    // Both drop the buffers of pending ops now. ads_close flushes what was written and closes
-    // gracefully in the background; SO_LINGER with a zero timeout asks for the abortive close.
-    if (lingers_zero(*r))
-      ads_abort(r->handle);
-    else
-      ads_close(r->handle);
+  std::unique_ptr<record> r = take(fd);
+  if (!r) {
+    ec = e::bad_descriptor;
+    return;
   }
-  records.erase(fd);
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  if (r->realm_ended) return;  // its thread has ended and closed it: nothing left in any JS
+#endif
+  if (!in_realm(*r)) {
+    // Closed from another thread (a socket destroyed after its runner ended, say): the
+    // descriptor is gone now; the thread holding the Direct Sockets object lets go of it the
+    // next time it runs the library's event loop.
+#if defined(__EMSCRIPTEN_PTHREADS__)
+    void* owner = r->last_owner.load(std::memory_order_relaxed);
+    {
+      std::lock_guard<table_mutex> lock(table);
+      orphans.push_back(std::move(r));
+      have_orphans.store(true, std::memory_order_release);
+    }
+    if (owner) wake_owner(owner);  // its pending operations must end now
+#endif
+    return;
+  }
+  let_go(*r);
 }
 
 void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
@@ -219,6 +309,7 @@ void listen(int fd, int backlog, error_code& ec) {
   // connections, and every dropped SYN costs the client a one-second retransmit.
   const int asked = backlog > 0 && backlog < SOMAXCONN ? backlog : 0;
   const int id = new_op_id(*r, open_slot);
+  claim_realm(*r);
   const int h = ads_tcp_listen(id, r->have_local ? r->local_address.c_str() : any, r->local_port,
                                asked, v6only_arg(*r));
   if (h < 0) {

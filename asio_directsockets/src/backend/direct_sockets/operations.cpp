@@ -7,6 +7,7 @@
 #include "record.hpp"
 
 #include <asio_directsockets/detail/backend/direct_sockets/bridge.hpp>
+#include <asio_directsockets/detail/backend/direct_sockets/browser_loop.hpp>
 #include <asio_directsockets/detail/backend/direct_sockets/op_table.hpp>
 
 #include <boost/asio/error.hpp>
@@ -16,8 +17,10 @@
 #include <netinet/tcp.h>
 
 #include <climits>
+#include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace asio_directsockets::detail::ds {
 
@@ -29,7 +32,13 @@ struct op_entry {
   record* r;
   int slot;  // a direction, or open_slot
 };
-op_table<op_entry> ops;
+// Per thread in -pthread builds: an id is made by the thread that calls the bridge and comes
+// back from that thread's JS only.
+#if defined(__EMSCRIPTEN_PTHREADS__)
+thread_local
+#endif
+    op_table<op_entry>
+        ops;
 
 enum class outcome { started, finished, blocked };
 
@@ -244,6 +253,7 @@ outcome begin_connect(record& r, ds_op& op) {
   if (r.kind == socket_kind::listener) return finish_now(op, e::invalid_argument);
   if (r.state != phase::unopened) return finish_now(op, e::already_connected);
   const int id = new_op_id(r, open_slot);
+  claim_realm(r);
   const int h = ads_tcp_connect(id, host.c_str(), port, no_delay_arg(r), keep_alive_arg(r),
                                 buffer_arg(r, SO_SNDBUF), buffer_arg(r, SO_RCVBUF), 0);
   if (h < 0) {
@@ -358,6 +368,37 @@ void on_complete(int id, int err, int value) {
   pump_direction(r, dir);
 }
 
+#if defined(__EMSCRIPTEN_PTHREADS__)
+// Operations whose start was forwarded and has not run yet. A close or a cancellation meanwhile
+// must still abort them, as it aborts a started one.
+struct forwarded_op {
+  int fd;
+  ds_op* op;
+  bool aborted;
+};
+std::mutex forwarded_mutex;
+std::vector<forwarded_op> forwarded;
+
+// Marks the forwarded ops of fd (those installed with cancellation key `key`, or all) aborted.
+void abort_forwarded(int fd, void* key) {
+  std::lock_guard<std::mutex> lock(forwarded_mutex);
+  for (forwarded_op& f : forwarded)
+    if (f.fd == fd && (!key || f.op->cancellation_key_ == key)) f.aborted = true;
+}
+
+// Removes op from the forwarded ops: whether it was aborted meanwhile.
+bool take_forwarded(ds_op* op) {
+  std::lock_guard<std::mutex> lock(forwarded_mutex);
+  for (auto it = forwarded.begin(); it != forwarded.end(); ++it) {
+    if (it->op != op) continue;
+    const bool aborted = it->aborted;
+    forwarded.erase(it);
+    return aborted;
+  }
+  return false;
+}
+#endif
+
 }  // namespace
 
 int new_op_id(record& r, int slot) {
@@ -399,6 +440,7 @@ int open_datagram(record& r) {
   const bool connected = r.have_remote && !r.have_local;
   const char* any = r.family == AF_INET6 ? "::" : "0.0.0.0";
   const int id = new_op_id(r, open_slot);
+  claim_realm(r);
   const int h = ads_udp_open(id, connected ? r.remote_address.c_str() : nullptr,
                              connected ? r.remote_port : 0,
                              connected ? nullptr : (r.have_local ? r.local_address.c_str() : any),
@@ -429,6 +471,9 @@ void wait_for_open(record& r) {
 }
 
 void abort_all(record& r) {
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  abort_forwarded(r.fd, nullptr);
+#endif
   // A bridge operation that has already finished has already moved data (a read copied into
   // the buffer, a write was staged): it completes with that result, as if the cancellation had
   // come a moment later.
@@ -450,13 +495,17 @@ void abort_all(record& r) {
   if (any_in_flight && r.handle) ads_cancel(r.handle);
 }
 
-void start(int fd, ds_op* op) {
+namespace {
+void start_here(int fd, ds_op* op) {
   record* r = find(fd);
-  if (!r) {
-    finish_now(*op, e::bad_descriptor);
+  if (!r || !in_realm(*r)) {
+    finish_now(*op, r ? wrong_thread() : e::bad_descriptor);
     deliver(op);
     return;
   }
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  if (op->owner) r->last_owner.store(op->owner, std::memory_order_relaxed);
+#endif
   if (op->kind == op_kind::connect) {
     if (begin_connect(*r, *op) == outcome::finished) deliver(op);
     return;
@@ -466,14 +515,63 @@ void start(int fd, ds_op* op) {
   if (q.front() == op) pump_direction(*r, op->direction);
 }
 
-void cancel(int fd) {
-  if (record* r = find(fd)) abort_all(*r);
+#if defined(__EMSCRIPTEN_PTHREADS__)
+// An operation of a context can start on this thread if its socket's Direct Sockets object
+// lives here, or if none exists yet and this thread runs the context (the object will then
+// live where the completions are awaited).
+bool starts_here(int fd, const ds_op& op) {
+  const record* r = find(fd);
+  if (!r) return true;  // start_here reports it
+  if (r->realm) return in_realm(*r);
+  return owner_runs_here(op.owner);
+}
+#endif
+}  // namespace
+
+void start(int fd, ds_op* op) {
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  // Started on another thread (or before any thread runs the context, as Asio's chat client
+  // connects): the start moves to a thread that runs the context (start_forwarded).
+  if (op->owner && !starts_here(fd, *op)) {
+    {
+      std::lock_guard<std::mutex> lock(forwarded_mutex);
+      forwarded.push_back({fd, op, false});
+    }
+    return forward_to_owner(fd, op);
+  }
+#endif
+  start_here(fd, op);
+}
+
+#if defined(__EMSCRIPTEN_PTHREADS__)
+void start_forwarded(int fd, ds_op* op) {
+  if (take_forwarded(op)) {  // closed or cancelled before it could start
+    finish_now(*op, e::operation_aborted);
+    deliver(op);
+    return;
+  }
+  start_here(fd, op);  // still another realm's socket: resource_deadlock_would_occur
+}
+
+void forget_forwarded(ds_op* op) {
+  take_forwarded(op);
+}
+#endif
+
+bool cancel(int fd) {
+  record* r = find(fd);
+  if (r && !in_realm(*r)) return false;
+  if (r) abort_all(*r);
+  return true;
 }
 
 void cancel_op(int fd, int dir, void* key) {
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  if (key) abort_forwarded(fd, key);
+#endif
   record* r = find(fd);
-  if (!r || !key) return;
-  ads_take_completions();  // finished operations keep their result
+  if (!r || !key || !in_realm(*r)) return;  // another realm's: its thread must emit it
+  ads_take_completions();                   // finished operations keep their result
   if (dir == open_slot) {
     if (r->connecting && r->connecting->cancellation_key_ == key) {
       ds_op* op = std::exchange(r->connecting, nullptr);
@@ -498,14 +596,14 @@ void cancel_op(int fd, int dir, void* key) {
 
 bool busy(int fd, int dir) {
   record* r = find(fd);
-  return r && dir >= 0 && dir < directions && !r->queue[dir].empty();
+  return r && in_realm(*r) && dir >= 0 && dir < directions && !r->queue[dir].empty();
 }
 
 namespace {
 void perform_once(int fd, ds_op& op, bool may_wait) {
   record* r = find(fd);
-  if (!r) {
-    finish_now(op, e::bad_descriptor);
+  if (!r || !in_realm(*r)) {
+    finish_now(op, r ? wrong_thread() : e::bad_descriptor);
     return;
   }
   // Asynchronous operations already waiting in that direction own the bridge's side: not a
@@ -548,7 +646,7 @@ void perform(int fd, ds_op& op, bool may_wait) {
 }
 
 void abandon_owner(void* owner, op_queue& out) {
-  for (record* r : all_records()) {
+  for (record* r : records_of_this_thread()) {
     bool cancel_bridge = false;
     for (int dir = 0; dir < directions; ++dir) {
       op_queue keep;
@@ -580,8 +678,16 @@ void abandon_owner(void* owner, op_queue& out) {
   }
 }
 
+void touch_thread_state() {
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  (void)ops.size();
+  (void)browser_loop::is_attached(nullptr);
+#endif
+}
+
 void take_completions() {
   ads_take_completions();
+  reap_orphans();
 }
 
 bool can_block() {

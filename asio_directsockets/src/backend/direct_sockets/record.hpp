@@ -8,6 +8,12 @@
 
 #include <sys/socket.h>
 
+#if defined(__EMSCRIPTEN_PTHREADS__)
+#include <pthread.h>
+
+#include <atomic>
+#endif
+
 #include <map>
 #include <string>
 #include <utility>
@@ -43,13 +49,47 @@ struct record {
   std::string local_address, remote_address;
   int local_port = 0, remote_port = 0;
   std::map<std::pair<int, int>, std::string> options;  // (level, name) -> bytes
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  // The thread whose JS holds the Direct Sockets object (0 until one exists): only that thread
+  // can reach it and receive its completions (docs/threading.md "In the browser").
+  pthread_t realm{};
+  // The context of its latest operation (its browser_reactor), which a close from another
+  // thread wakes so that the realm's thread lets go of the socket (reap_orphans).
+  std::atomic<void*> last_owner{nullptr};
+  bool realm_ended = false;  // that thread has ended: closed for good
+#endif
 
-  bool connected() const { return kind == socket_kind::stream && state == phase::open; }
+  bool connected() const {
+    return kind == socket_kind::stream && state == phase::open;
+  }
 };
 
+// The socket of fd, or nullptr. Safe from any thread; the record itself is only touched by
+// its realm's thread (or, before it has one, by the thread that uses it).
 record* find(int fd);
-// Every record, for the listener check and context teardown.
-std::vector<record*> all_records();
+// Every record this thread may use (its own, and those with no Direct Sockets object yet), for
+// context teardown.
+std::vector<record*> records_of_this_thread();
+// Every record whose Direct Sockets object this thread holds (-pthread builds; none without).
+std::vector<record*> records_claimed_by_this_thread();
+// Closes r on its realm's thread (the descriptor is already out of the table): its operations
+// complete with operation_aborted, its Direct Sockets object closes.
+void let_go(record& r);
+
+// Realms (realms.cpp). -pthread builds (docs/threading.md "In the browser"): the calling thread
+// is about to create
+// r's Direct Sockets object, which then lives in its JS.
+void claim_realm(record& r);
+// -pthread builds: the calling thread uses the bridge; when it ends, its sockets close and its JS
+// lets go of everything (ads_realm_end). No-op without -pthread.
+void enter_realm();
+// Constructs this thread's backend state (the op table, the event loop's list) now.
+void touch_thread_state();
+// Whether the calling thread may use r: its Direct Sockets object lives in this thread's JS,
+// or none exists yet. Always true without -pthread.
+bool in_realm(const record& r);
+// Sockets closed by another thread than their realm's: this thread lets go of those it holds.
+void reap_orphans();
 
 // Starts the queued operations of each direction that can start (operations.cpp).
 void pump(record& r);

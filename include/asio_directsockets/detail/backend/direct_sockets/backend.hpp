@@ -44,13 +44,28 @@ void getsockname(int fd, sockaddr* addr, std::size_t* len, error_code& ec);
 void getpeername(int fd, sockaddr* addr, std::size_t* len, error_code& ec);
 std::size_t available(int fd, error_code& ec);
 
+// -pthread builds: a socket's Direct Sockets object lives in the JS of one thread (the one
+// that opened it, normally the one running its context); a call on it from another thread
+// fails with this: errc::resource_deadlock_would_occur (docs/threading.md "In the browser").
+error_code wrong_thread();
+
 // --- operations (operations.cpp) ---------------------------------------------
 // Starts op on fd (a connect is the socket's open). The op is delivered exactly once, possibly
-// before start() returns (a result known at once).
+// before start() returns (a result known at once). In -pthread builds an op whose socket lives
+// in another thread's JS, or that would open it on a thread that does not run the context,
+// is handed to the context instead (forward_to_owner) and starts there.
 void start(int fd, ds_op* op);
+#if defined(__EMSCRIPTEN_PTHREADS__)
+// The start of an op that start() forwarded, now on a thread running the op's context (an
+// op closed or cancelled meanwhile completes with operation_aborted).
+void start_forwarded(int fd, ds_op* op);
+// A forwarded op is destroyed unstarted (its context is going away).
+void forget_forwarded(ds_op* op);
+#endif
 // Every pending operation of fd completes with operation_aborted. Operations whose bridge
-// call has already finished complete with that result instead (the data has moved).
-void cancel(int fd);
+// call has already finished complete with that result instead (the data has moved). False
+// (nothing done) when fd is another thread's socket (-pthread builds).
+bool cancel(int fd);
 // Per-operation cancellation: the op of fd in `dir` (or the connect, dir == directions)
 // installed with cancellation key `key`, if it is still pending.
 void cancel_op(int fd, int dir, void* key);
@@ -65,6 +80,14 @@ void abandon_owner(void* owner, op_queue& ops);
 
 // Implemented by the owner (the browser reactor; the fuzz harness natively).
 void deliver_to_owner(ds_op* op);
+#if defined(__EMSCRIPTEN_PTHREADS__)
+// Whether the calling thread runs owner's context.
+bool owner_runs_here(void* owner);
+// Queues the start of op on owner's context: a thread running it calls start_forwarded.
+void forward_to_owner(int fd, ds_op* op);
+// Wakes the thread that runs owner's context (from any thread).
+void wake_owner(void* owner);
+#endif
 
 // --- the event loop (operations.cpp) -----------------------------------------
 // Delivers every completion the bridge has queued.

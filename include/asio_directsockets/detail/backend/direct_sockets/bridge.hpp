@@ -41,6 +41,9 @@ int ads_can_block(void);
 // -pthread builds: until *word differs from `seen` (another thread changed it and notified), then
 // end the current ads_wait or, in callback mode, schedule a drain (cross_thread_wake.hpp).
 void ads_watch_wake(int* word, int seen);
+// -pthread builds: this thread ends; its JS lets go of every socket, op and wait it holds (its
+// Worker serves the next pthread).
+void ads_realm_end(void);
 }
 
 namespace asio_directsockets::detail::ds {

@@ -29,6 +29,7 @@ class browser_reactor : public backend::poll_reactor {
   // A Direct Sockets operation of this context finished (ds::deliver_to_owner).
   void deliver(ds_op* op);
   bool has_delivered() const { return !delivered_.empty(); }
+  scheduler& context() const { return owner_; }
   void shutdown(op_queue& ops);
 
  private:

@@ -85,8 +85,10 @@ class socket_impl {
       ec = boost::asio::error::bad_descriptor;
       return;
     }
-    ds::cancel(fd_);
-    ec.clear();
+    if (ds::cancel(fd_))
+      ec.clear();
+    else
+      ec = ds::wrong_thread();  // post the cancel to the thread that runs the context
   }
 
   // An acceptor's enable_connection_aborted option. Kept and reported back; it changes
