@@ -6,31 +6,37 @@
 // the read waits instead (Atomics.wait between tries), and only a real end of input is end of
 // file. Emscripten asks for input a byte at a time until a read's whole length is filled, so a
 // read that already has bytes ends when no more have arrived (FS.read tells where a read starts).
-// The Worker of a pthread never reads it (Emscripten reads standard input on the main thread).
-// A program's own Module.stdin is left alone.
-if (typeof process === 'object' && process.versions && process.versions.node &&
-    !(typeof ENVIRONMENT_IS_PTHREAD !== 'undefined' && ENVIRONMENT_IS_PTHREAD) &&
-    !Module['stdin']) {
-  (function () {
+// Module.adsNodeStdinRead is the blocking read itself, also for a pthread that reads standard
+// input in its own Worker (js/runtime/stdin_on_thread.js). A program's own Module.stdin is left
+// alone.
+if (typeof process === 'object' && process.versions && process.versions.node) {
+  // Fills buf with what has arrived, waiting until something has: the byte count, 0 at the end.
+  Module['adsNodeStdinRead'] = function (buf) {
     var fs = require('fs');
+    var pause = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      try {
+        return fs.readSync(0, buf, 0, buf.length, null);
+      } catch (e) {
+        if (e.code !== 'EAGAIN') return 0;  // EOF (Windows), a closed or missing descriptor
+        Atomics.wait(pause, 0, 0, 10);  // nothing typed yet
+      }
+    }
+  };
+}
+if (Module['adsNodeStdinRead'] && !Module['stdin'] &&
+    !Module['ENVIRONMENT_IS_PTHREAD']) {
+  (function () {
     var buf = Buffer.alloc(4096);
     var have = 0;
     var next = 0;
     var eof = false;
     var served = false;  // this read has bytes already
-    var pause = new Int32Array(new SharedArrayBuffer(4));
     // Waits for more input: false at its end.
     function refill() {
-      for (;;) {
-        try {
-          have = fs.readSync(0, buf, 0, buf.length, null);
-          next = 0;
-          return have > 0;
-        } catch (e) {
-          if (e.code !== 'EAGAIN') return false;  // EOF (Windows), a closed or missing descriptor
-          Atomics.wait(pause, 0, 0, 10);  // nothing typed yet
-        }
-      }
+      have = Module['adsNodeStdinRead'](buf);
+      next = 0;
+      return have > 0;
     }
     var input = function () {
       if (next < have) {

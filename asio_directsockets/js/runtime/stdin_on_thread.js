@@ -46,18 +46,9 @@ mergeInto(LibraryManager.library, {
     // Up to `max` bytes as they arrive: a Uint8Array, empty at end of input.
     take: function (max) {
       if (AdsStdin.source === 1) {
-        var fs = require('fs');
         var buf = Buffer.alloc(max);
-        var pause = new Int32Array(new SharedArrayBuffer(4));
-        for (;;) {
-          try {
-            var n = fs.readSync(0, buf, 0, max, null);
-            return new Uint8Array(buf.buffer, buf.byteOffset, n);
-          } catch (e) {
-            if (e.code !== 'EAGAIN') return new Uint8Array(0);
-            Atomics.wait(pause, 0, 0, 10);
-          }
-        }
+        var n = Module['adsNodeStdinRead'](buf);  // js/runtime/node_stdin.js
+        return new Uint8Array(buf.buffer, buf.byteOffset, n);
       }
       var xhr = new XMLHttpRequest();
       xhr.open('GET', '/run/stdin?max=' + max, false);

@@ -98,8 +98,9 @@ bool listener_here(const record& self, const std::string& address, int port) {
   return false;
 }
 
-// The socket of fd for a call from this thread, or nullptr with ec set.
-record* find_or_fail(int fd, error_code& ec) {
+}  // namespace
+
+record* find_here(int fd, error_code& ec) {
   record* r = find(fd);
   if (!r) {
     ec = e::bad_descriptor;
@@ -109,8 +110,6 @@ record* find_or_fail(int fd, error_code& ec) {
   }
   return r;
 }
-
-}  // namespace
 
 // Closes r on its realm's thread: its operations complete with operation_aborted, its Direct
 // Sockets object closes.
@@ -242,7 +241,7 @@ void close(int fd, error_code& ec) {
 }
 
 void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
-  record* r = find_or_fail(fd, ec);
+  record* r = find_here(fd, ec);
   if (!r) return;
   if (wrong_family(*r, addr)) {
     ec = e::address_family_not_supported;
@@ -286,7 +285,7 @@ void bind(int fd, const sockaddr* addr, std::size_t len, error_code& ec) {
 }
 
 void listen(int fd, int backlog, error_code& ec) {
-  record* r = find_or_fail(fd, ec);
+  record* r = find_here(fd, ec);
   if (!r) return;
   if (r->kind == socket_kind::datagram) {
     ec = e::operation_not_supported;
@@ -327,7 +326,7 @@ void listen(int fd, int backlog, error_code& ec) {
 }
 
 void shutdown(int fd, int what, error_code& ec) {
-  record* r = find_or_fail(fd, ec);
+  record* r = find_here(fd, ec);
   if (!r) return;
   if (!r->connected()) {
     ec = e::not_connected;
@@ -338,7 +337,7 @@ void shutdown(int fd, int what, error_code& ec) {
 }
 
 void setsockopt(int fd, int level, int name, const void* data, std::size_t size, error_code& ec) {
-  record* r = find_or_fail(fd, ec);
+  record* r = find_here(fd, ec);
   if (!r) return;
   if ((level == IPPROTO_IP && (name == IP_ADD_MEMBERSHIP || name == IP_DROP_MEMBERSHIP)) ||
       (level == IPPROTO_IPV6 && (name == IPV6_JOIN_GROUP || name == IPV6_LEAVE_GROUP))) {
@@ -361,7 +360,7 @@ void setsockopt(int fd, int level, int name, const void* data, std::size_t size,
 }
 
 void getsockopt(int fd, int level, int name, void* data, std::size_t* size, error_code& ec) {
-  record* r = find_or_fail(fd, ec);
+  record* r = find_here(fd, ec);
   if (!r) return;
   auto it = r->options.find({level, name});
   std::memset(data, 0, *size);
@@ -373,7 +372,7 @@ void getsockopt(int fd, int level, int name, void* data, std::size_t* size, erro
 }
 
 void getsockname(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
-  record* r = find_or_fail(fd, ec);
+  record* r = find_here(fd, ec);
   if (!r) return;
   char text[64] = {};
   int port = 0;
@@ -392,7 +391,7 @@ void getsockname(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
 }
 
 void getpeername(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
-  record* r = find_or_fail(fd, ec);
+  record* r = find_here(fd, ec);
   if (!r) return;
   char text[64] = {};
   int port = 0;
@@ -408,7 +407,7 @@ void getpeername(int fd, sockaddr* addr, std::size_t* len, error_code& ec) {
 }
 
 std::size_t available(int fd, error_code& ec) {
-  record* r = find_or_fail(fd, ec);
+  record* r = find_here(fd, ec);
   if (!r) return 0;
   ec.clear();
   int n = r->handle ? ads_available(r->handle) : 0;

@@ -379,6 +379,11 @@ struct forwarded_op {
 std::mutex forwarded_mutex;
 std::vector<forwarded_op> forwarded;
 
+void note_forwarded(int fd, ds_op* op) {
+  std::lock_guard<std::mutex> lock(forwarded_mutex);
+  forwarded.push_back({fd, op, false});
+}
+
 // Marks the forwarded ops of fd (those installed with cancellation key `key`, or all) aborted.
 void abort_forwarded(int fd, void* key) {
   std::lock_guard<std::mutex> lock(forwarded_mutex);
@@ -496,8 +501,8 @@ void abort_all(record& r) {
 }
 
 namespace {
-void start_here(int fd, ds_op* op) {
-  record* r = find(fd);
+// Starts op on r (nullptr: fd is no socket) from this thread.
+void start_here(record* r, ds_op* op) {
   if (!r || !in_realm(*r)) {
     finish_now(*op, r ? wrong_thread() : e::bad_descriptor);
     deliver(op);
@@ -519,28 +524,24 @@ void start_here(int fd, ds_op* op) {
 // An operation of a context can start on this thread if its socket's Direct Sockets object
 // lives here, or if none exists yet and this thread runs the context (the object will then
 // live where the completions are awaited).
-bool starts_here(int fd, const ds_op& op) {
-  const record* r = find(fd);
-  if (!r) return true;  // start_here reports it
-  if (r->realm) return in_realm(*r);
+bool starts_here(const record& r, const ds_op& op) {
+  if (r.realm) return in_realm(r);
   return owner_runs_here(op.owner);
 }
 #endif
 }  // namespace
 
 void start(int fd, ds_op* op) {
+  record* r = find(fd);
 #if defined(__EMSCRIPTEN_PTHREADS__)
   // Started on another thread (or before any thread runs the context, as Asio's chat client
   // connects): the start moves to a thread that runs the context (start_forwarded).
-  if (op->owner && !starts_here(fd, *op)) {
-    {
-      std::lock_guard<std::mutex> lock(forwarded_mutex);
-      forwarded.push_back({fd, op, false});
-    }
+  if (op->owner && r && !starts_here(*r, *op)) {
+    note_forwarded(fd, op);
     return forward_to_owner(fd, op);
   }
 #endif
-  start_here(fd, op);
+  start_here(r, op);
 }
 
 #if defined(__EMSCRIPTEN_PTHREADS__)
@@ -550,7 +551,7 @@ void start_forwarded(int fd, ds_op* op) {
     deliver(op);
     return;
   }
-  start_here(fd, op);  // still another realm's socket: resource_deadlock_would_occur
+  start_here(find(fd), op);  // still another realm's socket: resource_deadlock_would_occur
 }
 
 void forget_forwarded(ds_op* op) {
@@ -601,9 +602,10 @@ bool busy(int fd, int dir) {
 
 namespace {
 void perform_once(int fd, ds_op& op, bool may_wait) {
-  record* r = find(fd);
-  if (!r || !in_realm(*r)) {
-    finish_now(op, r ? wrong_thread() : e::bad_descriptor);
+  error_code ec;
+  record* r = find_here(fd, ec);
+  if (!r) {
+    finish_now(op, ec);
     return;
   }
   // Asynchronous operations already waiting in that direction own the bridge's side: not a
@@ -687,7 +689,9 @@ void touch_thread_state() {
 
 void take_completions() {
   ads_take_completions();
-  reap_orphans();
+#if defined(__EMSCRIPTEN_PTHREADS__)
+  reap_orphans();  // only another thread's close() makes orphans
+#endif
 }
 
 bool can_block() {

@@ -67,6 +67,9 @@ struct record {
 // The socket of fd, or nullptr. Safe from any thread; the record itself is only touched by
 // its realm's thread (or, before it has one, by the thread that uses it).
 record* find(int fd);
+// The socket of fd for a call from this thread, or nullptr with ec set: bad_descriptor, or
+// wrong_thread() for another thread's socket.
+record* find_here(int fd, error_code& ec);
 // Every record this thread may use (its own, and those with no Direct Sockets object yet), for
 // context teardown.
 std::vector<record*> records_of_this_thread();
