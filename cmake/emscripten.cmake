@@ -51,6 +51,10 @@ target_link_options(asio_directsockets PUBLIC ${ASIO_DS_EXCEPTIONS} -sALLOW_MEMO
 # nothing, but it is stable). Installed with the library; the installed export names the
 # installed copies.
 include(GNUInstallDirs)
+# Wasm exceptions: a clang plugin keeps coroutines that catch in a loop from being miscompiled.
+if(ASIO_DS_EXCEPTIONS STREQUAL "-fwasm-exceptions")
+  include(${CMAKE_CURRENT_SOURCE_DIR}/cmake/eh_pad_cycle_fix.cmake)
+endif()
 file(GLOB ASIO_DS_JS_LIBRARIES CONFIGURE_DEPENDS
   "${CMAKE_CURRENT_SOURCE_DIR}/asio_directsockets/js/bridge/*.js")
 list(SORT ASIO_DS_JS_LIBRARIES)
