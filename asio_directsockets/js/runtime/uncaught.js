@@ -14,15 +14,30 @@
 
 mergeInto(LibraryManager.library, {
   // ExceptionInfo (Emscripten's record of a thrown C++ object) exists with JS exceptions only;
-  // with wasm exceptions (the JSPI build) a C++ exception reaches JS as a WebAssembly.Exception,
-  // which is reported as before.
+  // with wasm exceptions (the JSPI build) a C++ exception reaches JS as a WebAssembly.Exception
+  // carrying the __cpp_exception tag (exported by the link: cmake/emscripten.cmake), which
+  // ads_describe_wasm_exception reads.
   $AdsUncaught__deps: (typeof EXCEPTION_HANDLING !== 'undefined' && EXCEPTION_HANDLING)
     ? [] : ['$ExceptionInfo'],
-  $AdsUncaught__postset: "Module['adsDescribeException'] = AdsUncaught.describe;",
+  // With wasm exceptions the tag is bound as Emscripten binds an export it wants (var x =
+  // Module['x'] = ...asm['x']...): its meta-DCE keeps only exports the JS receives that way, and
+  // would drop the tag that -Wl,--export=__cpp_exception exported.
+  $AdsUncaught__postset: "Module['adsDescribeException'] = AdsUncaught.describe;" +
+    ((typeof EXCEPTION_HANDLING !== 'undefined' && EXCEPTION_HANDLING)
+      ? "var ___cpp_exception = Module['___cpp_exception'] = function () {" +
+        " return Module['asm']['__cpp_exception']; };"
+      : ''),
   $AdsUncaught: {
     // The text for a thrown value, or null when it is not a C++ exception this build can read.
     describe: function (e) {
       try {
+        if (typeof WebAssembly.Exception === 'function' && e instanceof WebAssembly.Exception) {
+          var tag = Module['___cpp_exception'] ? Module['___cpp_exception']() : null;
+          var g = Module['_ads_describe_wasm_exception'];
+          if (!tag || typeof g !== 'function' || !e.is(tag)) return null;
+          var text = g(e.getArg(tag, 0));
+          return text ? UTF8ToString(text) : null;
+        }
         var f = typeof Module !== 'undefined' ? Module['_ads_describe_exception'] : null;
         if (typeof e !== 'number' || typeof f !== 'function' || typeof ExceptionInfo !== 'function') {
           return null;

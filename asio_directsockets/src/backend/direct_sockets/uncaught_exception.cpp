@@ -40,3 +40,28 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* ads_describe_exception(void* thrown,
 #endif
   return text.c_str();
 }
+
+#if defined(__wasm_exception_handling__)  // wasm exceptions (JSPI builds)
+// With wasm exceptions a C++ exception reaches JS as a WebAssembly.Exception whose argument (read
+// with the exported __cpp_exception tag) is the exception's unwind header, not the thrown object.
+// Taking it as caught makes it the current exception: its type, and what() by rethrowing it here.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* ads_describe_wasm_exception(void* unwind_header) {
+  static std::string text;
+  abi::__cxa_begin_catch(unwind_header);
+  const std::type_info* type = abi::__cxa_current_exception_type();
+  if (!type) {  // not a C++ exception
+    abi::__cxa_end_catch();
+    return nullptr;
+  }
+  text = ads_describe_exception(nullptr, type);
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    text += "\n  what():  ";
+    text += e.what();
+  } catch (...) {
+  }
+  abi::__cxa_end_catch();
+  return text.c_str();
+}
+#endif
