@@ -291,7 +291,10 @@ test('blocking mode: successive waits share one timer, re-armed only for an earl
     let t0 = performance.now();
     assert.equal(await I.ads_wait(30), 0);
     assert.ok(performance.now() - t0 >= 29, 'not before its timeout');
-    assert.equal(arms, 2);
+    // One new timer for the earlier deadline; under load a second one: Node arms a timer from
+    // its loop's cached time, so it can fire a few ms before performance.now() reaches the
+    // deadline, and the bridge then re-arms for the rest (checked below).
+    assert.ok(arms === 2 || arms === 3, `re-armed once for the earlier deadline (${arms - 1})`);
     // a timer armed for an earlier waiter fires early for a later one: it re-arms for the rest
     const p = I.ads_wait(20);
     completeOne(env);
