@@ -103,21 +103,17 @@ env -u NODE_PATH build/starter/my_app/run.sh test
 step wasm_asyncify "the ASYNCIFY blocking mode (-DASIO_DS_BLOCKING=asyncify, JS exceptions): Node 20 and Chromium"
 # Every tier, on the programs that cover the mode: the conformance suite (blocking calls, run()
 # on main's stack, coroutines), callback mode, the slow reader, the HTTP fault tests, the README
-# demo's server, uncaught exceptions, and Beast's awaitable servers. Its tests run under Debian's
-# Node 20 (emcmake's emulator, made Node with Direct Sockets by the library's CMake).
+# demo's server and uncaught exceptions. Its tests run under Debian's Node 20 (emcmake's
+# emulator, made Node with Direct Sockets by the library's CMake).
 env -u ASIO_DS_JSPI_NODE emcmake cmake -S . -B build/wasm-asyncify -DCMAKE_BUILD_TYPE=Release \
   -DASIO_DS_BUILD_TESTS=ON -DASIO_DS_BLOCKING=asyncify >/dev/null
 cmake --build build/wasm-asyncify -j"$jobs" --target conformance_ours wasm_callback_mode \
-  wasm_slow_reader_memory http_server_big http_server http_client echo \
-  beast_http_server_awaitable beast_websocket_server_awaitable beast_http_client_async \
-  beast_http_client_awaitable beast_http_client_sync beast_websocket_client_async \
-  beast_websocket_client_awaitable beast_websocket_client_sync wasm_uncaught_exception
+  wasm_slow_reader_memory http_server_big http_server http_client echo wasm_uncaught_exception
 (cd build/wasm-asyncify && ctest --output-on-failure -j1 -R "$(printf '%s' \
   '^(conformance_ours|conformance_ours_write_drop|wasm_callback_mode|wasm_slow_reader_memory|' \
   'browser_slow_reader_memory_(page|worker)|browser_conformance_(page|worker)|' \
   'browser_http_faults_(page|worker)|example_echo|' \
   'example_http_server|browser_example_http_server|' \
-  'beast_http_server_awaitable|beast_websocket_server_awaitable|' \
   'wasm_uncaught_exception_(main|handler|plain)|browser_uncaught_exception_(main|handler)_(page|worker))$')")
 
 step wasm_threads "the -pthread browser build (-DASIO_DS_THREADS=ON, -sPROXY_TO_PTHREAD): the conformance suite with its thread cases, socket ownership and Asio's chat client under Node and in Chromium (page, Worker)"
