@@ -39,6 +39,10 @@ execute_process(COMMAND ${ASIO_DS_LLVM_CONFIG} --includedir
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_ads_plugin_src}")
 if(NOT EXISTS "${_ads_plugin}")
   message(STATUS "asio_directsockets: building the clang plugin for LLVM ${_ads_llvm_major}")
+  file(GLOB _ads_old_plugins "${CMAKE_CURRENT_BINARY_DIR}/asio_directsockets_eh_pad_cycle_fix-*.so")
+  if(_ads_old_plugins)  # built from an earlier source
+    file(REMOVE ${_ads_old_plugins})
+  endif()
   execute_process(
     COMMAND ${ASIO_DS_HOST_CXX} -std=c++17 -O2 -fPIC -shared -fno-rtti -fno-exceptions
             -I${_ads_llvm_include} -D__STDC_CONSTANT_MACROS -D__STDC_FORMAT_MACROS
@@ -50,7 +54,6 @@ if(NOT EXISTS "${_ads_plugin}")
   endif()
 endif()
 
-set(ASIO_DS_EH_PAD_CYCLE_FIX_PLUGIN "${_ads_plugin}")
 target_compile_options(asio_directsockets PUBLIC
   "$<BUILD_INTERFACE:-fpass-plugin=${_ads_plugin}>"
   "$<INSTALL_INTERFACE:-fpass-plugin=$<INSTALL_PREFIX>/${CMAKE_INSTALL_LIBDIR}/asio_directsockets/${_ads_plugin_name}>")

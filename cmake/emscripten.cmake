@@ -53,17 +53,15 @@ endif()
 # The heap grows: a server's memory use depends on its clients (a 1 MiB request body into a
 # fixed 16 MiB heap that also holds the embedded files aborted with OOM, docs/browser.md).
 target_link_options(asio_directsockets PUBLIC ${ASIO_DS_EXCEPTIONS} -sALLOW_MEMORY_GROWTH=1)
-if(ASIO_DS_EXCEPTIONS STREQUAL "-fwasm-exceptions")
-  # The C++ exception tag, so that JS can read an uncaught exception (js/runtime/uncaught.js).
-  target_link_options(asio_directsockets PUBLIC "-Wl,--export=__cpp_exception")
-endif()
 # The JS bridge: every .js file of asio_directsockets/js/bridge/ is one --js-library, passed in
 # name order (docs/browser-bridge.md; each file defines its own keys, so the order changes
 # nothing, but it is stable). Installed with the library; the installed export names the
 # installed copies.
 include(GNUInstallDirs)
-# Wasm exceptions: a clang plugin keeps coroutines that catch in a loop from being miscompiled.
 if(ASIO_DS_EXCEPTIONS STREQUAL "-fwasm-exceptions")
+  # The C++ exception tag, so that JS can read an uncaught exception (js/runtime/uncaught.js).
+  target_link_options(asio_directsockets PUBLIC "-Wl,--export=__cpp_exception")
+  # A clang plugin keeps coroutines that catch in a loop from being miscompiled.
   include(${CMAKE_CURRENT_SOURCE_DIR}/cmake/eh_pad_cycle_fix.cmake)
 endif()
 file(GLOB ASIO_DS_JS_LIBRARIES CONFIGURE_DEPENDS

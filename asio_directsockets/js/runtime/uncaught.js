@@ -12,18 +12,20 @@
 // that text to stderr and ends the program with status 1 as before. Exit requests (ExitStatus,
 // 'unwind') pass unchanged.
 
+// EXCEPTION_HANDLING: Emscripten's setting for -fwasm-exceptions, read when the library is linked.
+var adsWasmExceptions = typeof EXCEPTION_HANDLING !== 'undefined' && EXCEPTION_HANDLING;
+
 mergeInto(LibraryManager.library, {
   // ExceptionInfo (Emscripten's record of a thrown C++ object) exists with JS exceptions only;
   // with wasm exceptions (the JSPI build) a C++ exception reaches JS as a WebAssembly.Exception
   // carrying the __cpp_exception tag (exported by the link: cmake/emscripten.cmake), which
   // ads_describe_wasm_exception reads.
-  $AdsUncaught__deps: (typeof EXCEPTION_HANDLING !== 'undefined' && EXCEPTION_HANDLING)
-    ? [] : ['$ExceptionInfo'],
+  $AdsUncaught__deps: adsWasmExceptions ? [] : ['$ExceptionInfo'],
   // With wasm exceptions the tag is bound as Emscripten binds an export it wants (var x =
   // Module['x'] = ...asm['x']...): its meta-DCE keeps only exports the JS receives that way, and
   // would drop the tag that -Wl,--export=__cpp_exception exported.
   $AdsUncaught__postset: "Module['adsDescribeException'] = AdsUncaught.describe;" +
-    ((typeof EXCEPTION_HANDLING !== 'undefined' && EXCEPTION_HANDLING)
+    (adsWasmExceptions
       ? "var ___cpp_exception = Module['___cpp_exception'] = function () {" +
         " return Module['asm']['__cpp_exception']; };"
       : ''),

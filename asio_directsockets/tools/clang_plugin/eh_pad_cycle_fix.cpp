@@ -21,7 +21,6 @@
 // EH pad is entered from outside its cycle. Functions without the wasm personality are untouched.
 #include <llvm/ADT/SCCIterator.h>
 #include <llvm/ADT/SetVector.h>
-#include <llvm/Analysis/CFG.h>
 #include <llvm/Analysis/EHPersonalities.h>
 #include <llvm/IR/CFG.h>
 #include <llvm/IR/Function.h>
@@ -137,6 +136,9 @@ bool split_off_entry(BasicBlock* pad, ArrayRef<BasicBlock*> from,
   for (BasicBlock* c : copies)
     for (Instruction& i : *c)
       RemapInstruction(&i, map, RF_IgnoreMissingLocals | RF_NoModuleLevelChanges);
+  // The region and its copy: what lies "after" them below is everything else.
+  SmallPtrSet<BasicBlock*, 32> both(region.begin(), region.end());
+  both.insert(copies.begin(), copies.end());
 
   // The copied pad keeps only the outside edges' phi inputs; the original loses them.
   BasicBlock* pad_copy = cast<BasicBlock>(map[pad]);
@@ -163,7 +165,7 @@ bool split_off_entry(BasicBlock* pad, ArrayRef<BasicBlock*> from,
   for (BasicBlock* b : region) {
     auto* c = cast<BasicBlock>(map[b]);
     for (BasicBlock* succ : successors(c)) {
-      if (region.count(succ) || llvm::is_contained(copies, succ)) continue;
+      if (both.count(succ)) continue;
       for (PHINode& phi : succ->phis()) {
         Value* v = phi.getIncomingValueForBlock(b);
         auto it = map.find(v);
@@ -177,15 +179,10 @@ bool split_off_entry(BasicBlock* pad, ArrayRef<BasicBlock*> from,
     for (Instruction& i : *b) {
       SmallVector<Use*, 8> later;
       for (Use& u : i.uses()) {
+        // A phi's use sits at the end of its incoming block.
         auto* user = cast<Instruction>(u.getUser());
-        BasicBlock* where = user->getParent();
-        if (auto* phi = dyn_cast<PHINode>(user)) {
-          BasicBlock* in = phi->getIncomingBlock(u);
-          if (region.count(in) || llvm::is_contained(copies, in)) continue;
-        } else if (region.count(where) || llvm::is_contained(copies, where)) {
-          continue;
-        }
-        later.push_back(&u);
+        auto* phi = dyn_cast<PHINode>(user);
+        if (!both.count(phi ? phi->getIncomingBlock(u) : user->getParent())) later.push_back(&u);
       }
       if (later.empty()) continue;
       SSAUpdater ssa;
