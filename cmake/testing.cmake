@@ -56,13 +56,19 @@ function(asio_ds_json out)
   set(${out} "[${joined}]" PARENT_SCOPE)
 endfunction()
 
-# asio_ds_command(<out> <target> [page|worker]): the argv prefix that starts a test program:
-# natively the program itself, in the wasm build the crosscompiling emulator (node with the Node
-# implementation of Direct Sockets), or with page|worker the browser runner in headless Chromium.
-# The program's own arguments follow.
+# asio_ds_command(<out> <target> [page|worker [TIMEOUT <s>] [RUNNER_OPTIONS <opt>...]]): the argv
+# prefix that starts a test program: natively the program itself, in the wasm build the
+# crosscompiling emulator (node with the Node implementation of Direct Sockets), or with
+# page|worker the browser runner in headless Chromium (its own time limit, 300 s unless TIMEOUT
+# says, and run.js options such as --stdin). The program's own arguments follow.
 function(asio_ds_command out target)
-  if(ARGN)
-    set(${out} ${ASIO_DS_NODE} ${ASIO_DS_RUNNER} --mode ${ARGN} --timeout 300
+  cmake_parse_arguments(PARSE_ARGV 2 arg "" "TIMEOUT" "RUNNER_OPTIONS")
+  if(NOT arg_TIMEOUT)
+    set(arg_TIMEOUT 300)
+  endif()
+  if(arg_UNPARSED_ARGUMENTS)
+    set(${out} ${ASIO_DS_NODE} ${ASIO_DS_RUNNER} --mode ${arg_UNPARSED_ARGUMENTS}
+        --timeout ${arg_TIMEOUT} ${arg_RUNNER_OPTIONS}
         --browser ${ASIO_DS_BROWSER} "$<TARGET_FILE:${target}>" -- PARENT_SCOPE)
   elseif(EMSCRIPTEN)
     set(${out} ${CMAKE_CROSSCOMPILING_EMULATOR} "$<TARGET_FILE:${target}>" PARENT_SCOPE)
