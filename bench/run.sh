@@ -32,6 +32,9 @@ root="$(dirname "$here")"
 build="${ASIO_DS_BENCH_BUILD_DIR:-$root/build/bench}"
 wasm_build="${ASIO_DS_BENCH_WASM_BUILD_DIR:-$root/build/bench-wasm}"
 wasm_threads_build="${ASIO_DS_BENCH_WASM_THREADS_BUILD_DIR:-$root/build/bench-wasm-threads}"
+# The browser build's blocking mode, given explicitly so that a build folder configured before
+# JSPI became the default does not keep measuring ASYNCIFY (docs/browser.md "Which mode").
+wasm_blocking="${ASIO_DS_BENCH_BLOCKING:-jspi}"
 py=/usr/bin/python3  # Debian's
 
 report_only=0
@@ -87,7 +90,8 @@ fi
 if [ "$report_only" = 0 ]; then
   t0=$(date +%s)
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_BENCH=ON \
-    -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_WITH_OPENSSL="$tls" >/dev/null
+    -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_WITH_OPENSSL="$tls" \
+      -DASIO_DS_BLOCKING="$wasm_blocking" >/dev/null
   targets=()
   if [ "$native" = 1 ] || [ "$browser" = 1 ]; then targets+=(bench); fi
   if [ "$http" = 1 ]; then targets+=(bench_http); fi
