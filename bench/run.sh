@@ -90,8 +90,7 @@ fi
 if [ "$report_only" = 0 ]; then
   t0=$(date +%s)
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_BENCH=ON \
-    -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_WITH_OPENSSL="$tls" \
-      -DASIO_DS_BLOCKING="$wasm_blocking" >/dev/null
+    -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_WITH_OPENSSL="$tls" >/dev/null
   targets=()
   if [ "$native" = 1 ] || [ "$browser" = 1 ]; then targets+=(bench); fi
   if [ "$http" = 1 ]; then targets+=(bench_http); fi
@@ -101,7 +100,8 @@ if [ "$report_only" = 0 ]; then
   if [ "$browser" = 1 ] || [ "$http" = 1 ] || [ "$tls" = 1 ]; then
     export NODE_PATH=/usr/share/nodejs
     emcmake cmake -S "$root" -B "$wasm_build" -DCMAKE_BUILD_TYPE=Release -DASIO_DS_BUILD_BENCH=ON \
-      -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_WITH_OPENSSL="$tls" >/dev/null
+      -DASIO_DS_BUILD_TESTS=OFF -DASIO_DS_BUILD_EXAMPLES=OFF -DASIO_DS_WITH_OPENSSL="$tls" \
+      -DASIO_DS_BLOCKING="$wasm_blocking" >/dev/null
     targets=()
     if [ "$browser" = 1 ]; then targets+=(bench_browser); fi
     if [ "$http" = 1 ]; then targets+=(bench_http_browser); fi
